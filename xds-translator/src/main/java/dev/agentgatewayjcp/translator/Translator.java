@@ -135,7 +135,7 @@ public final class Translator {
         statuses.put(route.route(), s);
       }
       for (RouteParentStatus p : route.parents()) {
-        warnings(route.route(), p.getConditions(), diagnostics);
+        warnings(route.route(), "parent " + p.getParentRef().getName() + ": ", p.getConditions(), diagnostics);
       }
     }
 
@@ -145,9 +145,9 @@ public final class Translator {
       GatewayStatus status = e.getValue().status(attached.getOrDefault(gw, Map.of()));
       ObjectRef ref = InputKind.GATEWAY.ref(gw.namespace(), gw.name());
       statuses.put(ref, status);
-      warnings(ref, status.getConditions(), diagnostics);
+      warnings(ref, "", status.getConditions(), diagnostics);
       for (ListenerStatus ls : status.getListeners()) {
-        warnings(ref, ls.getConditions(), diagnostics);
+        warnings(ref, "listener " + ls.getName() + ": ", ls.getConditions(), diagnostics);
       }
       outputs.put(
           gw,
@@ -164,7 +164,8 @@ public final class Translator {
     return new GatewayKey(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
   }
 
-  private static void warnings(ObjectRef ref, List<Condition> conditions, List<Diagnostic> out) {
+  private static void warnings(
+      ObjectRef ref, String prefix, List<Condition> conditions, List<Diagnostic> out) {
     for (Condition c : conditions) {
       boolean bad =
           switch (c.getType()) {
@@ -176,7 +177,7 @@ public final class Translator {
             new Diagnostic(
                 ref,
                 Diagnostic.Severity.WARNING,
-                c.getType() + "=" + c.getStatus() + " (" + c.getReason() + "): " + c.getMessage()));
+                prefix + c.getType() + "=" + c.getStatus() + " (" + c.getReason() + "): " + c.getMessage()));
       }
     }
   }

@@ -42,6 +42,7 @@ class GoldenTest {
       new ObjectMapper(
               new YAMLFactory()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .disable(YAMLGenerator.Feature.SPLIT_LINES)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE))
           .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);

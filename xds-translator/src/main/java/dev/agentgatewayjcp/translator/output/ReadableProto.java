@@ -62,7 +62,11 @@ public final class ReadableProto {
       if ("google.protobuf.Duration".equals(m.getDescriptorForType().getFullName())) {
         long seconds = (Long) m.getField(m.getDescriptorForType().findFieldByName("seconds"));
         int nanos = (Integer) m.getField(m.getDescriptorForType().findFieldByName("nanos"));
-        return nanos == 0 ? seconds + "s" : String.format("%d.%09ds", seconds, nanos);
+        return java.math.BigDecimal.valueOf(seconds)
+                .add(java.math.BigDecimal.valueOf(nanos, 9))
+                .stripTrailingZeros()
+                .toPlainString()
+            + "s";
       }
       return toMap(m);
     }

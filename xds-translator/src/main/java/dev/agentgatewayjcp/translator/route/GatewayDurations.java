@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class GatewayDurations {
 
-  private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|m|s|ms|us|µs|ns)");
+  private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|us|µs|ns|h|m|s)");
 
   private GatewayDurations() {}
 
