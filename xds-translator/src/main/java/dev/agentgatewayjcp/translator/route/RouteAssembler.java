@@ -55,9 +55,14 @@ final class RouteAssembler {
     TreeMap<GatewayKey, SortedSet<String>> addresses = new TreeMap<>();
     TreeSet<RouteTranslation.ListenerAttachment> attachments = new TreeSet<>();
 
+    // A route none of whose rules is valid is not Accepted, so listeners do not count it, but
+    // its rules still answer 500 so its traffic does not fall through to another route.
+    boolean countable = ruleCount == 0 || problems.invalidRuleCount() < ruleCount;
     for (ParentResolver.ParentResult parent : parents) {
       for (ListenerInfo listener : parent.listeners()) {
-        attachments.add(new RouteTranslation.ListenerAttachment(listener.gateway(), listener.name()));
+        if (countable) {
+          attachments.add(new RouteTranslation.ListenerAttachment(listener.gateway(), listener.name()));
+        }
         TreeMap<String, XdsResource> out =
             resources.computeIfAbsent(listener.gateway(), k -> new TreeMap<>());
         addresses
