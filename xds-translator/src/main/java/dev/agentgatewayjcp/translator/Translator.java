@@ -1,0 +1,200 @@
+package dev.agentgatewayjcp.translator;
+
+import dev.agentgatewayjcp.translator.address.AddressTranslation;
+import dev.agentgatewayjcp.translator.address.AddressTranslator;
+import dev.agentgatewayjcp.translator.gateway.GatewayClassTranslator;
+import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
+import dev.agentgatewayjcp.translator.gateway.GatewayTranslator;
+import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.InputView;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
+import dev.agentgatewayjcp.translator.input.TranslationContext;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import dev.agentgatewayjcp.translator.output.GatewayKey;
+import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
+import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.RouteTranslation;
+import dev.agentgatewayjcp.translator.status.ConditionList;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Translator is the one-call façade from an {@link InputView} to a {@link TranslationResult}.
+ *
+ * <p>It is a pure function of its inputs and settings: no I/O, no wall clock (the settings carry
+ * the clock), and every collection it returns is sorted. It never throws for bad input; an object
+ * the translator fails on ends as a False condition plus an ERROR diagnostic.
+ */
+public final class Translator {
+
+  private Translator() {}
+
+  /** Translates everything in the view. */
+  public static TranslationResult translate(InputView view, TranslationSettings settings) {
+    TranslationContext ctx = new TranslationContext(view, settings);
+    TreeMap<ObjectRef, KubernetesResource> statuses = new TreeMap<>();
+    List<Diagnostic> diagnostics = new ArrayList<>();
+
+    for (GatewayClass gc : ctx.list(InputKind.GATEWAY_CLASS)) {
+      if (GatewayClassTranslator.isOurs(ctx, gc)) {
+        statuses.put(ObjectRef.of(gc), GatewayClassTranslator.status(ctx, gc));
+      }
+    }
+
+    TreeMap<GatewayKey, GatewayTranslation> gateways = new TreeMap<>();
+    for (Gateway gw : ctx.list(InputKind.GATEWAY)) {
+      if (!GatewayTranslator.isOurs(ctx, gw)) {
+        continue;
+      }
+      try {
+        gateways.put(key(gw), GatewayTranslator.translate(ctx, gw));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(gw, e));
+        statuses.put(ObjectRef.of(gw), failedGateway(ctx, gw, e));
+      }
+    }
+
+    List<RouteTranslation> routes = new ArrayList<>();
+    for (HTTPRoute route : ctx.list(InputKind.HTTP_ROUTE)) {
+      try {
+        routes.add(HttpRouteTranslator.translate(ctx, route, gateways));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(route, e));
+      }
+    }
+    for (GRPCRoute route : ctx.list(InputKind.GRPC_ROUTE)) {
+      try {
+        routes.add(GrpcRouteTranslator.translate(ctx, route, gateways));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(route, e));
+      }
+    }
+
+    AddressTranslation addresses = AddressTranslator.translate(ctx);
+    return assemble(ctx, gateways, routes, addresses, statuses, diagnostics);
+  }
+
+  /**
+   * Combines per-object translations into a result. Kept separate from {@link #translate} so an
+   * incremental engine that caches the per-object parts can produce the identical result.
+   */
+  public static TranslationResult assemble(
+      TranslationContext ctx,
+      Map<GatewayKey, GatewayTranslation> gateways,
+      List<RouteTranslation> routes,
+      AddressTranslation addresses,
+      Map<ObjectRef, KubernetesResource> otherStatuses,
+      List<Diagnostic> failures) {
+    TreeMap<ObjectRef, KubernetesResource> statuses = new TreeMap<>(otherStatuses);
+    List<Diagnostic> diagnostics = new ArrayList<>(failures);
+    Map<GatewayKey, Map<String, Integer>> attached = new HashMap<>();
+    Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
+    Map<GatewayKey, SortedSet<String>> services = new HashMap<>();
+    for (GatewayKey gw : gateways.keySet()) {
+      resources.put(gw, new TreeMap<>());
+      services.put(gw, new TreeSet<>());
+      for (XdsResource r : gateways.get(gw).resources()) {
+        resources.get(gw).put(r.name(), r);
+      }
+    }
+    for (RouteTranslation route : routes) {
+      if (route.isEmpty()) {
+        continue;
+      }
+      for (RouteTranslation.ListenerAttachment a : route.attachments()) {
+        attached.computeIfAbsent(a.gateway(), k -> new HashMap<>()).merge(a.listener(), 1, Integer::sum);
+      }
+      route.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
+      route.serviceAddresses().forEach((gw, names) -> services.get(gw).addAll(names));
+      List<RouteParentStatus> parents = new ArrayList<>(route.parents());
+      if ("GRPCRoute".equals(route.route().kind())) {
+        GRPCRouteStatus s = new GRPCRouteStatus();
+        s.setParents(parents);
+        statuses.put(route.route(), s);
+      } else {
+        HTTPRouteStatus s = new HTTPRouteStatus();
+        s.setParents(parents);
+        statuses.put(route.route(), s);
+      }
+      for (RouteParentStatus p : route.parents()) {
+        warnings(route.route(), "parent " + p.getParentRef().getName() + ": ", p.getConditions(), diagnostics);
+      }
+    }
+
+    TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
+    for (Map.Entry<GatewayKey, GatewayTranslation> e : gateways.entrySet()) {
+      GatewayKey gw = e.getKey();
+      GatewayStatus status = e.getValue().status(attached.getOrDefault(gw, Map.of()));
+      ObjectRef ref = InputKind.GATEWAY.ref(gw.namespace(), gw.name());
+      statuses.put(ref, status);
+      warnings(ref, "", status.getConditions(), diagnostics);
+      for (ListenerStatus ls : status.getListeners()) {
+        warnings(ref, "listener " + ls.getName() + ": ", ls.getConditions(), diagnostics);
+      }
+      outputs.put(
+          gw,
+          new GatewayOutput(
+              gw,
+              new ArrayList<>(resources.get(gw).values()),
+              addresses.resourcesFor(addresses.namesFor(services.get(gw)))));
+    }
+    diagnostics.sort(null);
+    return new TranslationResult(outputs, addresses.resources(), statuses, diagnostics);
+  }
+
+  private static GatewayKey key(Gateway gw) {
+    return new GatewayKey(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
+  }
+
+  private static void warnings(
+      ObjectRef ref, String prefix, List<Condition> conditions, List<Diagnostic> out) {
+    for (Condition c : conditions) {
+      boolean bad =
+          switch (c.getType()) {
+            case "Conflicted", "PartiallyInvalid" -> "True".equals(c.getStatus());
+            default -> "False".equals(c.getStatus());
+          };
+      if (bad) {
+        out.add(
+            new Diagnostic(
+                ref,
+                Diagnostic.Severity.WARNING,
+                prefix + c.getType() + "=" + c.getStatus() + " (" + c.getReason() + "): " + c.getMessage()));
+      }
+    }
+  }
+
+  private static Diagnostic failure(HasMetadata object, RuntimeException e) {
+    return new Diagnostic(
+        ObjectRef.of(object),
+        Diagnostic.Severity.ERROR,
+        "translation failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  private static GatewayStatus failedGateway(TranslationContext ctx, Gateway gw, RuntimeException e) {
+    ConditionList conditions = new ConditionList(ctx.clock(), gw.getMetadata().getGeneration());
+    conditions.set("Accepted", false, "Invalid", "the Gateway could not be translated: " + e.getMessage());
+    conditions.set("Programmed", false, "Invalid", "the Gateway could not be translated");
+    GatewayStatus status = new GatewayStatus();
+    status.setConditions(conditions.toList());
+    return status;
+  }
+}

@@ -1,0 +1,258 @@
+package dev.agentgatewayjcp.translator.address;
+
+import com.google.protobuf.ByteString;
+import dev.agentgatewayjcp.api.workload.AppProtocol;
+import dev.agentgatewayjcp.api.workload.Address;
+import dev.agentgatewayjcp.api.workload.IPFamilies;
+import dev.agentgatewayjcp.api.workload.LoadBalancing;
+import dev.agentgatewayjcp.api.workload.NetworkAddress;
+import dev.agentgatewayjcp.api.workload.Port;
+import dev.agentgatewayjcp.api.workload.PortList;
+import dev.agentgatewayjcp.api.workload.Workload;
+import dev.agentgatewayjcp.api.workload.WorkloadStatus;
+import dev.agentgatewayjcp.api.workload.WorkloadType;
+import dev.agentgatewayjcp.translator.input.InputIndex;
+import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.TranslationContext;
+import dev.agentgatewayjcp.translator.output.XdsResource;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * AddressTranslator turns Services and their EndpointSlices into {@code istio.workload.Address}
+ * entries: one Service entry per Service, and one Workload per endpoint (per Pod when the
+ * endpoint names one, so a Pod behind several Services is one Workload).
+ */
+public final class AddressTranslator {
+
+  private AddressTranslator() {}
+
+  /** Translates every Service and EndpointSlice in the view. */
+  public static AddressTranslation translate(TranslationContext ctx) {
+    TreeMap<String, XdsResource> resources = new TreeMap<>();
+    Map<String, SortedSet<String>> workloadsByService = new HashMap<>();
+    // Workloads are merged across slices before they are frozen into resources.
+    TreeMap<String, Workload.Builder> workloads = new TreeMap<>();
+    for (Service service : ctx.list(InputKind.SERVICE)) {
+      dev.agentgatewayjcp.api.workload.Service out = service(ctx, service);
+      if (out == null) {
+        continue;
+      }
+      String name = out.getNamespace() + "/" + out.getHostname();
+      resources.put(name, XdsResource.of(name, Address.newBuilder().setService(out).build()));
+      String sliceKey = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+      for (EndpointSlice slice : ctx.byIndex(InputIndex.ENDPOINT_SLICES_BY_SERVICE, sliceKey)) {
+        addEndpoints(ctx, service, name, slice, workloads, workloadsByService);
+      }
+    }
+    workloads.forEach(
+        (uid, builder) ->
+            resources.put(uid, XdsResource.of(uid, Address.newBuilder().setWorkload(builder).build())));
+    return new AddressTranslation(resources, workloadsByService);
+  }
+
+  /** The Service entry, or null for kinds of Service the proxy cannot reach (ExternalName). */
+  static dev.agentgatewayjcp.api.workload.Service service(TranslationContext ctx, Service service) {
+    var spec = service.getSpec();
+    if (spec == null || "ExternalName".equals(spec.getType())) {
+      return null;
+    }
+    String ns = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    var out =
+        dev.agentgatewayjcp.api.workload.Service.newBuilder()
+            .setName(name)
+            .setNamespace(ns)
+            .setHostname(ctx.settings().serviceHostname(name, ns))
+            .setCanonical(true);
+    List<String> ips = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()
+        ? spec.getClusterIPs()
+        : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
+    for (String ip : ips) {
+      IpAddresses.parse(ip)
+          .ifPresent(b -> out.addAddresses(NetworkAddress.newBuilder().setAddress(b)));
+    }
+    if (spec.getPorts() != null) {
+      for (ServicePort port : spec.getPorts()) {
+        if (port.getPort() == null || "UDP".equals(port.getProtocol()) || "SCTP".equals(port.getProtocol())) {
+          continue;
+        }
+        IntOrString target = port.getTargetPort();
+        int targetPort =
+            target == null ? port.getPort() : target.getIntVal() != null ? target.getIntVal() : 0;
+        out.addPorts(
+            Port.newBuilder()
+                .setServicePort(port.getPort())
+                .setTargetPort(targetPort)
+                .setAppProtocol(appProtocol(port)));
+      }
+    }
+    List<String> families = spec.getIpFamilies() == null ? List.of() : spec.getIpFamilies();
+    if (families.contains("IPv4") && families.contains("IPv6")) {
+      out.setIpFamilies(IPFamilies.DUAL);
+    } else if (families.contains("IPv4")) {
+      out.setIpFamilies(IPFamilies.IPV4_ONLY);
+    } else if (families.contains("IPv6")) {
+      out.setIpFamilies(IPFamilies.IPV6_ONLY);
+    }
+    LoadBalancing.Builder lb = LoadBalancing.newBuilder();
+    boolean setLb = false;
+    if ("Local".equals(spec.getInternalTrafficPolicy())) {
+      lb.addRoutingPreference(LoadBalancing.Scope.NODE).setMode(LoadBalancing.Mode.STRICT);
+      setLb = true;
+    }
+    if (Boolean.TRUE.equals(spec.getPublishNotReadyAddresses())) {
+      lb.setHealthPolicy(LoadBalancing.HealthPolicy.ALLOW_ALL);
+      setLb = true;
+    }
+    if (setLb) {
+      out.setLoadBalancing(lb);
+    }
+    return out.build();
+  }
+
+  /**
+   * The upstream protocol of a Service port: from {@code appProtocol} when set (this is how
+   * HTTPRoute backends ask for h2c or WebSocket), else from the port name's prefix.
+   */
+  static AppProtocol appProtocol(ServicePort port) {
+    String app = port.getAppProtocol();
+    if (app != null && !app.isEmpty()) {
+      return switch (app.toLowerCase(Locale.ROOT)) {
+        case "kubernetes.io/h2c", "http2" -> AppProtocol.HTTP2;
+        case "kubernetes.io/ws", "http" -> AppProtocol.HTTP11;
+        case "kubernetes.io/wss", "https", "tls" -> AppProtocol.TLS;
+        case "grpc" -> AppProtocol.GRPC;
+        case "tcp" -> AppProtocol.TCP;
+        default -> AppProtocol.UNKNOWN;
+      };
+    }
+    String name = port.getName() == null ? "" : port.getName().toLowerCase(Locale.ROOT);
+    String prefix = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
+    return switch (prefix) {
+      case "http" -> AppProtocol.HTTP11;
+      case "http2" -> AppProtocol.HTTP2;
+      case "grpc" -> AppProtocol.GRPC;
+      case "tls", "https" -> AppProtocol.TLS;
+      case "tcp" -> AppProtocol.TCP;
+      default -> AppProtocol.UNKNOWN;
+    };
+  }
+
+  private static void addEndpoints(
+      TranslationContext ctx,
+      Service service,
+      String serviceName,
+      EndpointSlice slice,
+      TreeMap<String, Workload.Builder> workloads,
+      Map<String, SortedSet<String>> workloadsByService) {
+    if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
+      return;
+    }
+    List<Port> ports = portMapping(service, slice);
+    String ns = slice.getMetadata().getNamespace();
+    String cluster = ctx.settings().clusterId();
+    for (Endpoint endpoint : slice.getEndpoints()) {
+      if (endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {
+        continue;
+      }
+      boolean ready =
+          endpoint.getConditions() == null
+              || endpoint.getConditions().getReady() == null
+              || endpoint.getConditions().getReady();
+      List<String> uids = new ArrayList<>();
+      var target = endpoint.getTargetRef();
+      if (target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
+        String podNs = target.getNamespace() == null ? ns : target.getNamespace();
+        uids.add(cluster + "//Pod/" + podNs + "/" + target.getName());
+        Workload.Builder w =
+            workloads.computeIfAbsent(
+                uids.get(0),
+                uid ->
+                    Workload.newBuilder()
+                        .setUid(uid)
+                        .setName(target.getName())
+                        .setNamespace(podNs)
+                        .setClusterId(cluster)
+                        .setWorkloadType(WorkloadType.POD)
+                        .setStatus(WorkloadStatus.UNHEALTHY));
+        fill(w, endpoint, endpoint.getAddresses(), ready, serviceName, ports);
+      } else {
+        for (String ip : endpoint.getAddresses()) {
+          String uid = cluster + "/discovery.k8s.io/EndpointSlice/" + ns + "/" + slice.getMetadata().getName() + "/" + ip;
+          uids.add(uid);
+          Workload.Builder w =
+              workloads.computeIfAbsent(
+                  uid,
+                  u ->
+                      Workload.newBuilder()
+                          .setUid(u)
+                          .setName(slice.getMetadata().getName())
+                          .setNamespace(ns)
+                          .setClusterId(cluster)
+                          .setStatus(WorkloadStatus.UNHEALTHY));
+          fill(w, endpoint, List.of(ip), ready, serviceName, ports);
+        }
+      }
+      workloadsByService.computeIfAbsent(serviceName, k -> new TreeSet<>()).addAll(uids);
+    }
+  }
+
+  private static void fill(
+      Workload.Builder w,
+      Endpoint endpoint,
+      List<String> ips,
+      boolean ready,
+      String serviceName,
+      List<Port> ports) {
+    Set<ByteString> known = new LinkedHashSet<>(w.getAddressesList());
+    for (String ip : ips) {
+      IpAddresses.parse(ip).filter(known::add).ifPresent(w::addAddresses);
+    }
+    if (ready) {
+      // A Pod listed as ready by any of its slices is serving.
+      w.setStatus(WorkloadStatus.HEALTHY);
+    }
+    if (endpoint.getNodeName() != null && w.getNode().isEmpty()) {
+      w.setNode(endpoint.getNodeName());
+    }
+    w.putServices(serviceName, PortList.newBuilder().addAllPorts(ports).build());
+  }
+
+  /** Service port to the slice's target port, matched by port name as EndpointSlices do. */
+  private static List<Port> portMapping(Service service, EndpointSlice slice) {
+    List<Port> out = new ArrayList<>();
+    if (service.getSpec().getPorts() == null || slice.getPorts() == null) {
+      return out;
+    }
+    for (ServicePort sp : service.getSpec().getPorts()) {
+      if (sp.getPort() == null || "UDP".equals(sp.getProtocol()) || "SCTP".equals(sp.getProtocol())) {
+        continue;
+      }
+      String name = sp.getName() == null ? "" : sp.getName();
+      for (EndpointPort ep : slice.getPorts()) {
+        String epName = ep.getName() == null ? "" : ep.getName();
+        String protocol = ep.getProtocol() == null ? "TCP" : ep.getProtocol();
+        if (epName.equals(name) && "TCP".equals(protocol) && ep.getPort() != null) {
+          out.add(Port.newBuilder().setServicePort(sp.getPort()).setTargetPort(ep.getPort()).build());
+          break;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.agentgatewayjcp.translator.backend;
+
+import dev.agentgatewayjcp.api.resource.BackendReference;
+import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.TranslationContext;
+import dev.agentgatewayjcp.translator.reference.ReferenceGrants;
+
+/**
+ * BackendResolver turns a Gateway API backend reference into an agentgateway {@link
+ * BackendReference}, or explains why it cannot be used.
+ *
+ * <p>An unusable reference is still returned in a form the proxy cannot resolve (a Service it has
+ * never heard of, or no reference at all), so that the weighted share of traffic it stands for
+ * fails with HTTP 500 while the other backends keep working, as Gateway API requires.
+ */
+public final class BackendResolver {
+
+  /**
+   * Resolved is the outcome of resolving one backend reference.
+   *
+   * @param reference the reference to send; null means "send a RouteBackend with no backend"
+   * @param serviceAddress the xDS name of the Service's Address ({@code <ns>/<hostname>}) when
+   *     the Service exists, else null
+   * @param reason null when resolved, else the route ResolvedRefs reason
+   * @param message null when resolved, else a human readable explanation
+   */
+  public record Resolved(
+      BackendReference reference, String serviceAddress, String reason, String message) {
+    public boolean ok() {
+      return reason == null;
+    }
+  }
+
+  private BackendResolver() {}
+
+  /**
+   * Resolves a reference made by a route of {@code routeKind} in {@code routeNamespace}.
+   *
+   * @param group the reference group; null or empty means core
+   * @param kind the reference kind; null means Service
+   */
+  public static Resolved resolve(
+      TranslationContext ctx,
+      String routeKind,
+      String routeNamespace,
+      String group,
+      String kind,
+      String name,
+      String namespace,
+      Integer port) {
+    String g = group == null ? "" : group;
+    String k = kind == null ? "Service" : kind;
+    if (!g.isEmpty() || !"Service".equals(k)) {
+      return new Resolved(
+          BackendReference.getDefaultInstance(),
+          null,
+          "InvalidKind",
+          "unsupported backend kind " + (g.isEmpty() ? "" : g + "/") + k);
+    }
+    String ns = namespace == null || namespace.isEmpty() ? routeNamespace : namespace;
+    if (name == null || name.isEmpty() || name.contains(".")) {
+      return new Resolved(
+          BackendReference.getDefaultInstance(), null, "BackendNotFound", "invalid Service name " + name);
+    }
+    if (!ReferenceGrants.allows(ctx, routeKind, routeNamespace, "", "Service", ns, name)) {
+      return new Resolved(
+          null,
+          null,
+          "RefNotPermitted",
+          "backendRef to Service " + ns + "/" + name + " is not permitted by any ReferenceGrant");
+    }
+    String hostname = ctx.settings().serviceHostname(name, ns);
+    if (port == null) {
+      return new Resolved(
+          BackendReference.getDefaultInstance(),
+          null,
+          "UnsupportedValue",
+          "port is required in backendRef to Service " + ns + "/" + name);
+    }
+    BackendReference reference =
+        BackendReference.newBuilder()
+            .setService(
+                BackendReference.Service.newBuilder().setNamespace(ns).setHostname(hostname))
+            .setPort(port)
+            .build();
+    if (ctx.get(InputKind.SERVICE, ns, name).isEmpty()) {
+      return new Resolved(
+          reference, null, "BackendNotFound", "backend(" + hostname + ") not found");
+    }
+    return new Resolved(reference, ns + "/" + hostname, null, null);
+  }
+}

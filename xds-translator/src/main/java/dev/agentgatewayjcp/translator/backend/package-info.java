@@ -1,0 +1,2 @@
+/** Resolution of route backend references to agentgateway backend references. */
+package dev.agentgatewayjcp.translator.backend;

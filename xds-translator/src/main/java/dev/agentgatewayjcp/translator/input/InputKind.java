@@ -1,0 +1,98 @@
+package dev.agentgatewayjcp.translator.input;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * InputKind describes one kind of object the translator reads: its kind name, model class and
+ * scope.
+ *
+ * @param <T> the fabric8 model class
+ */
+public final class InputKind<T extends HasMetadata> {
+
+  public static final InputKind<GatewayClass> GATEWAY_CLASS =
+      new InputKind<>("GatewayClass", GatewayClass.class, false);
+  public static final InputKind<Gateway> GATEWAY = new InputKind<>("Gateway", Gateway.class, true);
+  public static final InputKind<HTTPRoute> HTTP_ROUTE =
+      new InputKind<>("HTTPRoute", HTTPRoute.class, true);
+  public static final InputKind<GRPCRoute> GRPC_ROUTE =
+      new InputKind<>("GRPCRoute", GRPCRoute.class, true);
+  public static final InputKind<ReferenceGrant> REFERENCE_GRANT =
+      new InputKind<>("ReferenceGrant", ReferenceGrant.class, true);
+  public static final InputKind<Service> SERVICE = new InputKind<>("Service", Service.class, true);
+  public static final InputKind<EndpointSlice> ENDPOINT_SLICE =
+      new InputKind<>("EndpointSlice", EndpointSlice.class, true);
+  public static final InputKind<Secret> SECRET = new InputKind<>("Secret", Secret.class, true);
+  public static final InputKind<ConfigMap> CONFIG_MAP =
+      new InputKind<>("ConfigMap", ConfigMap.class, true);
+  public static final InputKind<Namespace> NAMESPACE =
+      new InputKind<>("Namespace", Namespace.class, false);
+
+  /** Every kind, in a fixed order. */
+  public static final List<InputKind<?>> ALL =
+      List.of(
+          GATEWAY_CLASS,
+          GATEWAY,
+          HTTP_ROUTE,
+          GRPC_ROUTE,
+          REFERENCE_GRANT,
+          SERVICE,
+          ENDPOINT_SLICE,
+          SECRET,
+          CONFIG_MAP,
+          NAMESPACE);
+
+  private final String kind;
+  private final Class<T> type;
+  private final boolean namespaced;
+
+  private InputKind(String kind, Class<T> type, boolean namespaced) {
+    this.kind = kind;
+    this.type = type;
+    this.namespaced = namespaced;
+  }
+
+  /** The kind an object belongs to, if the translator reads that kind. */
+  public static Optional<InputKind<?>> of(HasMetadata object) {
+    for (InputKind<?> k : ALL) {
+      if (k.type.isInstance(object)) {
+        return Optional.of(k);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  public boolean namespaced() {
+    return namespaced;
+  }
+
+  /** The reference of an object of this kind. */
+  public ObjectRef ref(String namespace, String name) {
+    return new ObjectRef(kind, namespaced ? namespace : "", name);
+  }
+
+  @Override
+  public String toString() {
+    return kind;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.agentgatewayjcp.translator.input;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * TranslationSettings holds the fixed parameters of a translation: who we are, the cluster's DNS
+ * suffix and identity, and the clock conditions are stamped with.
+ *
+ * @param controllerName the GatewayClass {@code spec.controllerName} this control plane owns
+ * @param domainSuffix the cluster DNS suffix, e.g. {@code cluster.local}
+ * @param clusterId the cluster id used in workload uids, e.g. {@code Kubernetes}
+ * @param clock the source of condition timestamps; tests fix it
+ */
+public record TranslationSettings(
+    String controllerName, String domainSuffix, String clusterId, Clock clock) {
+
+  public static final String DEFAULT_CONTROLLER_NAME = "agentgateway-jcp.dev/controller";
+
+  public TranslationSettings {
+    Objects.requireNonNull(controllerName, "controllerName");
+    Objects.requireNonNull(domainSuffix, "domainSuffix");
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Our controller name, {@code cluster.local}, cluster {@code Kubernetes} and the given clock. */
+  public static TranslationSettings defaults(Clock clock) {
+    return new TranslationSettings(DEFAULT_CONTROLLER_NAME, "cluster.local", "Kubernetes", clock);
+  }
+
+  /** The FQDN of a Service. */
+  public String serviceHostname(String name, String namespace) {
+    return name + "." + namespace + ".svc." + domainSuffix;
+  }
+}

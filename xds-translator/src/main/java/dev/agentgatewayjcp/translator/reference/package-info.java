@@ -1,0 +1,2 @@
+/** Cross-namespace reference checks (ReferenceGrant). */
+package dev.agentgatewayjcp.translator.reference;
