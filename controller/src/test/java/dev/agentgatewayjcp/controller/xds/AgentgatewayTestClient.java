@@ -36,19 +36,19 @@ import java.util.function.Predicate;
  * is a JSON list of {@code {key, error|warn}}; rejected resources are not remembered; state kept
  * across reconnects and advertised through {@code initial_resource_versions}.
  */
-final class AgentgatewayTestClient implements AutoCloseable {
+public final class AgentgatewayTestClient implements AutoCloseable {
 
   /** What the client decides about one received resource, like the proxy's validation. */
-  enum Verdict {
+  public enum Verdict {
     ACCEPT,
     WARN,
     REJECT
   }
 
   /** One accepted resource as the proxy would store it. */
-  record Held(String version, com.google.protobuf.Message payload, long receivedNanos) {}
+  public record Held(String version, com.google.protobuf.Message payload, long receivedNanos) {}
 
-  static final List<String> SUBSCRIPTION_ORDER = List.of(TypeUrls.ADDRESS, TypeUrls.RESOURCE);
+  public static final List<String> SUBSCRIPTION_ORDER = List.of(TypeUrls.ADDRESS, TypeUrls.RESOURCE);
 
   private final Channel channel;
   private final String namespace;
@@ -68,11 +68,11 @@ final class AgentgatewayTestClient implements AutoCloseable {
   private boolean streamOpen;
   private ClientCallStreamObserver<DeltaDiscoveryRequest> requests;
 
-  AgentgatewayTestClient(Channel channel, String namespace, String gateway, String podName) {
+  public AgentgatewayTestClient(Channel channel, String namespace, String gateway, String podName) {
     this(channel, namespace, gateway, podName, "1.1.1.1", "");
   }
 
-  AgentgatewayTestClient(
+  public AgentgatewayTestClient(
       Channel channel,
       String namespace,
       String gateway,
@@ -91,7 +91,7 @@ final class AgentgatewayTestClient implements AutoCloseable {
   }
 
   /** The node agentgateway builds from INSTANCE_IP, POD_NAME, NAMESPACE, NODE_NAME and GATEWAY. */
-  Node node() {
+  public Node node() {
     Struct metadata =
         Struct.newBuilder()
             .putFields("NAME", string(podName))
@@ -117,12 +117,12 @@ final class AgentgatewayTestClient implements AutoCloseable {
   }
 
   /** Decides, per received resource, whether to accept, warn about or reject it. */
-  void validator(BiFunction<String, Resource, Verdict> newValidator) {
+  public void validator(BiFunction<String, Resource, Verdict> newValidator) {
     this.validator = newValidator;
   }
 
   /** Opens a stream and sends the initial subscriptions, Address first. */
-  AgentgatewayTestClient connect() {
+  public AgentgatewayTestClient connect() {
     var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
     synchronized (lock) {
       lastError = null;
@@ -176,13 +176,13 @@ final class AgentgatewayTestClient implements AutoCloseable {
   }
 
   /** Drops the stream as a network failure would, keeping all state, and connects again. */
-  AgentgatewayTestClient reconnect() {
+  public AgentgatewayTestClient reconnect() {
     disconnect();
     return connect();
   }
 
   /** Cancels the stream; the held state stays, as in the proxy. */
-  void disconnect() {
+  public void disconnect() {
     ClientCallStreamObserver<DeltaDiscoveryRequest> stream;
     synchronized (lock) {
       stream = requests;
@@ -269,7 +269,7 @@ final class AgentgatewayTestClient implements AutoCloseable {
   }
 
   /** Names and versions held for one type. */
-  Map<String, String> versions(String typeUrl) {
+  public Map<String, String> versions(String typeUrl) {
     synchronized (lock) {
       Map<String, String> result = new TreeMap<>();
       store.get(typeUrl).forEach((name, held) -> result.put(name, held.version()));
@@ -277,54 +277,54 @@ final class AgentgatewayTestClient implements AutoCloseable {
     }
   }
 
-  Set<String> names(String typeUrl) {
+  public Set<String> names(String typeUrl) {
     return versions(typeUrl).keySet();
   }
 
-  Held held(String typeUrl, String name) {
+  public Held held(String typeUrl, String name) {
     synchronized (lock) {
       return store.get(typeUrl).get(name);
     }
   }
 
-  Long removedAt(String name) {
+  public Long removedAt(String name) {
     synchronized (lock) {
       return removedAtNanos.get(name);
     }
   }
 
-  List<DeltaDiscoveryResponse> responses() {
+  public List<DeltaDiscoveryResponse> responses() {
     synchronized (lock) {
       return List.copyOf(responses);
     }
   }
 
-  List<DeltaDiscoveryRequest> sentRequests() {
+  public List<DeltaDiscoveryRequest> sentRequests() {
     synchronized (lock) {
       return List.copyOf(sentRequests);
     }
   }
 
-  long bytesReceived() {
+  public long bytesReceived() {
     synchronized (lock) {
       return bytesReceived;
     }
   }
 
-  io.grpc.Status lastError() {
+  public io.grpc.Status lastError() {
     synchronized (lock) {
       return lastError;
     }
   }
 
-  boolean isStreamOpen() {
+  public boolean isStreamOpen() {
     synchronized (lock) {
       return streamOpen;
     }
   }
 
   /** Waits until {@code condition} holds for this client, or fails after {@code timeout}. */
-  void await(Duration timeout, String what, Predicate<AgentgatewayTestClient> condition) {
+  public void await(Duration timeout, String what, Predicate<AgentgatewayTestClient> condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
       while (!condition.test(this)) {
@@ -344,7 +344,7 @@ final class AgentgatewayTestClient implements AutoCloseable {
   }
 
   /** True once it has one response per subscribed type, as the proxy's readiness requires. */
-  boolean hasInitialResponses() {
+  public boolean hasInitialResponses() {
     synchronized (lock) {
       return SUBSCRIPTION_ORDER.stream()
           .allMatch(t -> responses.stream().anyMatch(r -> r.getTypeUrl().equals(t)));

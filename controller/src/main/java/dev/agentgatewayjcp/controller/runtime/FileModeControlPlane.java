@@ -1,0 +1,127 @@
+package dev.agentgatewayjcp.controller.runtime;
+
+import dev.agentgatewayjcp.controller.admin.AdminServer;
+import dev.agentgatewayjcp.controller.loop.TranslationLoop;
+import dev.agentgatewayjcp.controller.source.DirectoryInputSource;
+import dev.agentgatewayjcp.controller.source.InputProblem;
+import dev.agentgatewayjcp.controller.status.StatusSink;
+import dev.agentgatewayjcp.controller.xds.XdsAuthenticator;
+import dev.agentgatewayjcp.controller.xds.XdsCache;
+import dev.agentgatewayjcp.controller.xds.XdsMetrics;
+import dev.agentgatewayjcp.controller.xds.XdsServer;
+import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FileModeControlPlane runs the control plane on a directory of YAML instead of a cluster: it
+ * translates the directory, serves xDS and the admin endpoints, and follows edits.
+ */
+public final class FileModeControlPlane implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileModeControlPlane.class);
+
+  private final XdsCache cache = new XdsCache();
+  private final TranslationLoop loop;
+  private final DirectoryInputSource source;
+  private final XdsServer xds;
+  private final AdminServer admin;
+  // One thread: translations never overlap and their outputs stay in order.
+  private final ExecutorService translationThread =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "translation");
+        t.setDaemon(true);
+        return t;
+      });
+  private volatile List<InputProblem> problems = List.of();
+
+  public FileModeControlPlane(
+      Path configDir,
+      TranslationSettings settings,
+      XdsServerConfig xdsConfig,
+      InetSocketAddress adminAddress,
+      Duration pollInterval,
+      StatusSink statusSink,
+      PrometheusRegistry registry)
+      throws IOException {
+    this.loop = new TranslationLoop(settings, cache, statusSink);
+    this.source = new DirectoryInputSource(configDir, pollInterval, Duration.ofMillis(100));
+    this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL, new XdsMetrics(registry));
+    this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop, cache::isReady);
+  }
+
+  /** Translates the directory once, then starts serving and watching. */
+  public FileModeControlPlane start() throws IOException {
+    // The first translation completes before the server accepts streams, so no proxy ever sees a
+    // partial view; later ones run on the translation thread.
+    source.watch(load -> {
+      problems = load.problems();
+      load.problems().forEach(p -> LOG.warn("skipped {}", p));
+      if (cache.isReady()) {
+        translationThread.execute(() -> translateSafely(load.objects()));
+      } else {
+        translateSafely(load.objects());
+      }
+    });
+    xds.start();
+    admin.start();
+    return this;
+  }
+
+  private void translateSafely(List<io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    try {
+      loop.translate(objects);
+    } catch (RuntimeException e) {
+      // Keep serving the last good configuration.
+      LOG.error("translation failed; proxies keep their last configuration", e);
+    }
+  }
+
+  public int xdsPort() {
+    return xds.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public XdsCache cache() {
+    return cache;
+  }
+
+  public TranslationLoop loop() {
+    return loop;
+  }
+
+  public XdsServer xdsServer() {
+    return xds;
+  }
+
+  /** Documents skipped in the latest read of the directory. */
+  public List<InputProblem> problems() {
+    return problems;
+  }
+
+  @Override
+  public void close() {
+    source.close();
+    xds.shutdown(Duration.ofSeconds(5));
+    admin.close();
+    translationThread.shutdownNow();
+    try {
+      translationThread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
