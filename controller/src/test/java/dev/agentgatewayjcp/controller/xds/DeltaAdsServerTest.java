@@ -328,6 +328,28 @@ class DeltaAdsServerTest {
   }
 
   @Test
+  void maxConnectionAgeEndsStreamsAndTheReconnectResendsNothing() throws IOException {
+    cache.markReady();
+    start(XdsServerConfig.defaults().withMaxConnectionAge(Duration.ofMillis(700), Duration.ofMillis(200)),
+        XdsAuthenticator.ALLOW_ALL);
+    XdsResource r1 = route("ns", "r1", 1);
+    cache.apply(List.of(Change.replace(GW_A, TypeUrls.RESOURCE, List.of(r1))));
+    AgentgatewayTestClient proxy = client(GW_A, "a-1").connect();
+    proxy.await(WAIT, "r1", p -> p.names(TypeUrls.RESOURCE).contains(r1.name()));
+
+    proxy.await(WAIT, "the server to end the aged connection", p -> !p.isStreamOpen());
+    int before = proxy.responses().size();
+    proxy.connect();
+    proxy.await(WAIT, "initial responses after reconnect", p -> p.responses().size() >= before + 2);
+
+    DeltaDiscoveryResponse resync = proxy.responses().subList(before, proxy.responses().size()).stream()
+        .filter(r -> r.getTypeUrl().equals(TypeUrls.RESOURCE)).findFirst().orElseThrow();
+    assertThat(resync.getResourcesList()).isEmpty();
+    assertThat(resync.getRemovedResourcesList()).isEmpty();
+    assertThat(proxy.names(TypeUrls.RESOURCE)).containsExactly(r1.name());
+  }
+
+  @Test
   void exposesPushMetrics() throws IOException {
     start();
     client(GW_A, "a-1").connect().await(WAIT, "initial", AgentgatewayTestClient::hasInitialResponses);
