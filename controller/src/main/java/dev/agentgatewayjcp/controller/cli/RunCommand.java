@@ -1,6 +1,9 @@
 package dev.agentgatewayjcp.controller.cli;
 
 import dev.agentgatewayjcp.controller.runtime.FileModeControlPlane;
+import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.agentgatewayjcp.controller.status.PrintingStatusSink;
 import dev.agentgatewayjcp.controller.status.StatusSink;
 import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the control plane. With --config-dir it reads objects from a directory (file mode) and needs no cluster.")
+    description = "Run the control plane: against the cluster of the current kubeconfig or service account, or with --config-dir on a directory of YAML (file mode, no cluster).")
 final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -66,15 +69,51 @@ final class RunCommand implements Callable<Integer> {
       description = "File mode: print statuses as YAML when they change (default: ${DEFAULT-VALUE}).")
   boolean printStatus;
 
+  @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Kubernetes mode: only the replica holding the Lease writes status (default: ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-default}",
+      description = "Kubernetes mode: namespace of the leader-election Lease (default: $POD_NAMESPACE or ${DEFAULT-VALUE}).")
+  String leaseNamespace;
+
+  @Option(names = "--lease-name", defaultValue = "${env:AGENTGATEWAY_JCP_LEASE_NAME:-agentgateway-jcp}",
+      description = "Kubernetes mode: name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  private int runInCluster(PrometheusRegistry registry) throws Exception {
+    String identity = System.getenv().getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName());
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    TranslationSettings settings =
+        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+    XdsServerConfig xdsConfig = XdsServerConfig.defaults()
+        .withHost(xdsHost)
+        .withPort(xdsPort)
+        .withMaxConnectionAge(maxConnectionAge, Duration.ofMinutes(1));
+    KubernetesControlPlane controlPlane = new KubernetesControlPlane(
+        client, settings, xdsConfig, new InetSocketAddress(adminHost, adminPort),
+        new KubernetesControlPlane.Options(leaseNamespace, leaseName, identity, leaderElection),
+        registry).start(Duration.ofMinutes(5));
+    LOG.info("Kubernetes mode against {}: xDS on {}:{}; health, metrics and debug on {}:{}",
+        client.getMasterUrl(), xdsHost, controlPlane.xdsPort(), adminHost, controlPlane.adminPort());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      controlPlane.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (configDir == null) {
-      System.err.println(
-          "Kubernetes mode is not available yet; run in file mode with --config-dir DIR.");
-      return 2;
-    }
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
+    if (configDir == null) {
+      return runInCluster(registry);
+    }
     StatusSink statuses = printStatus ? new PrintingStatusSink(System.out) : (changed, removed) -> {};
     TranslationSettings settings =
         new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());

@@ -1,0 +1,195 @@
+package dev.agentgatewayjcp.controller.runtime;
+
+import dev.agentgatewayjcp.controller.admin.AdminServer;
+import dev.agentgatewayjcp.controller.loop.TranslationLoop;
+import dev.agentgatewayjcp.controller.source.InputStore;
+import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
+import dev.agentgatewayjcp.controller.status.KubernetesStatusWriter;
+import dev.agentgatewayjcp.controller.xds.XdsAuthenticator;
+import dev.agentgatewayjcp.controller.xds.XdsCache;
+import dev.agentgatewayjcp.controller.xds.XdsMetrics;
+import dev.agentgatewayjcp.controller.xds.XdsServer;
+import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * KubernetesControlPlane runs the control plane against a cluster: informers feed the input
+ * store, one thread translates after a short quiet period, every replica serves xDS, and only the
+ * replica holding the Lease writes status.
+ */
+public final class KubernetesControlPlane implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesControlPlane.class);
+  /** agentgateway's own controller waits this long for more changes before translating. */
+  private static final long QUIET_NANOS = Duration.ofMillis(10).toNanos();
+  private static final long MAX_DELAY_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /**
+   * Settings of the Kubernetes mode.
+   *
+   * @param leaseNamespace namespace of the leader-election Lease
+   * @param leaseName name of the Lease
+   * @param identity this replica's name in the Lease
+   * @param leaderElection false to write status unconditionally (a single replica, tests)
+   */
+  public record Options(String leaseNamespace, String leaseName, String identity, boolean leaderElection) {}
+
+  private final KubernetesClient client;
+  private final Options options;
+  private final InputStore store = new InputStore();
+  private final XdsCache cache = new XdsCache();
+  private final KubernetesInputSource source;
+  private final KubernetesStatusWriter statusWriter;
+  private final TranslationLoop loop;
+  private final XdsServer xds;
+  private final AdminServer admin;
+  private final ScheduledExecutorService translationThread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "translation");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean translationScheduled = new AtomicBoolean();
+  private volatile long firstPendingNanos;
+  private volatile long lastChangeNanos;
+  private CompletableFuture<?> election;
+
+  public KubernetesControlPlane(
+      KubernetesClient client,
+      TranslationSettings settings,
+      XdsServerConfig xdsConfig,
+      InetSocketAddress adminAddress,
+      Options options,
+      PrometheusRegistry registry)
+      throws IOException {
+    this.client = client;
+    this.options = options;
+    this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), Duration.ofMillis(10));
+    this.loop = new TranslationLoop(settings, cache, statusWriter);
+    this.source = new KubernetesInputSource(client, store);
+    this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL, new XdsMetrics(registry));
+    this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop, cache::isReady);
+  }
+
+  /** Starts informers, waits for them to sync, translates once, then serves. */
+  public KubernetesControlPlane start(Duration syncTimeout) throws IOException, InterruptedException {
+    store.setListener(this::onInputChange);
+    source.start();
+    if (!source.awaitSynced(syncTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IOException("informers did not sync within " + syncTimeout);
+    }
+    // Never act on a partial view: the first translation sees every kind listed.
+    translationThread.submit(this::translate);
+    xds.start();
+    admin.start();
+    if (options.leaderElection()) {
+      startElection();
+    } else {
+      statusWriter.setLeader(true);
+    }
+    return this;
+  }
+
+  private void onInputChange() {
+    long now = System.nanoTime();
+    lastChangeNanos = now;
+    if (translationScheduled.compareAndSet(false, true)) {
+      firstPendingNanos = now;
+      translationThread.schedule(this::translateWhenQuiet, QUIET_NANOS, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void translateWhenQuiet() {
+    long now = System.nanoTime();
+    long quietFor = now - lastChangeNanos;
+    if (quietFor < QUIET_NANOS && now - firstPendingNanos < MAX_DELAY_NANOS) {
+      translationThread.schedule(this::translateWhenQuiet, QUIET_NANOS - quietFor, TimeUnit.NANOSECONDS);
+      return;
+    }
+    translationScheduled.set(false);
+    translate();
+  }
+
+  private void translate() {
+    if (!source.hasSynced()) {
+      return;
+    }
+    try {
+      loop.translate(store.snapshot());
+    } catch (RuntimeException e) {
+      LOG.error("translation failed; proxies keep their last configuration", e);
+    }
+  }
+
+  private void startElection() {
+    var config = new LeaderElectionConfigBuilder()
+        .withName(options.leaseName())
+        .withLock(new LeaseLock(options.leaseNamespace(), options.leaseName(), options.identity()))
+        .withLeaseDuration(Duration.ofSeconds(15))
+        .withRenewDeadline(Duration.ofSeconds(10))
+        .withRetryPeriod(Duration.ofSeconds(2))
+        .withReleaseOnCancel(true)
+        .withLeaderCallbacks(new LeaderCallbacks(
+            () -> statusWriter.setLeader(true),
+            () -> {
+              statusWriter.setLeader(false);
+              // Keep serving xDS, and try to become leader again.
+              if (!translationThread.isShutdown()) {
+                translationThread.schedule(this::startElection, 1, TimeUnit.SECONDS);
+              }
+            },
+            leader -> LOG.info("status leader is {}", leader)))
+        .build();
+    election = client.leaderElector().withConfig(config).build().start();
+  }
+
+  public int xdsPort() {
+    return xds.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public XdsCache cache() {
+    return cache;
+  }
+
+  public InputStore store() {
+    return store;
+  }
+
+  public KubernetesStatusWriter statusWriter() {
+    return statusWriter;
+  }
+
+  public TranslationLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void close() {
+    translationThread.shutdownNow();
+    if (election != null) {
+      election.cancel(true);
+    }
+    statusWriter.close();
+    source.close();
+    xds.shutdown(Duration.ofSeconds(5));
+    admin.close();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.agentgatewayjcp.controller.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * InputStore holds the latest version of every input object, whichever source delivered it, and
+ * counts the changes that matter for translation.
+ *
+ * <p>An update that changes only the resourceVersion or managedFields (for example a status write
+ * by someone else that did not touch what we read, or a resync) is not a change.
+ */
+public final class InputStore {
+
+  /** Told that the store changed; it reads a snapshot when it is ready to translate. */
+  public interface ChangeListener {
+    void onInputChange();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<ObjectRef, HasMetadata> objects = new ConcurrentHashMap<>();
+  private final AtomicLong changes = new AtomicLong();
+  private volatile ChangeListener listener = () -> {};
+
+  public void setListener(ChangeListener listener) {
+    this.listener = listener;
+  }
+
+  /** Adds or replaces an object. Returns true when translation must see the change. */
+  public boolean upsert(HasMetadata object) {
+    ObjectRef ref = ObjectRef.of(object);
+    HasMetadata previous = objects.put(ref, object);
+    if (previous != null && sameForTranslation(previous, object)) {
+      return false;
+    }
+    changes.incrementAndGet();
+    listener.onInputChange();
+    return true;
+  }
+
+  /** Removes an object. Returns true when it was present. */
+  public boolean delete(HasMetadata object) {
+    if (objects.remove(ObjectRef.of(object)) == null) {
+      return false;
+    }
+    changes.incrementAndGet();
+    listener.onInputChange();
+    return true;
+  }
+
+  /** The live object, for merging statuses. */
+  public Optional<HasMetadata> get(ObjectRef ref) {
+    return Optional.ofNullable(objects.get(ref));
+  }
+
+  /** Every object, in no particular order; the translator sorts. */
+  public List<HasMetadata> snapshot() {
+    return new ArrayList<>(objects.values());
+  }
+
+  public long changeCount() {
+    return changes.get();
+  }
+
+  public int size() {
+    return objects.size();
+  }
+
+  private static boolean sameForTranslation(HasMetadata a, HasMetadata b) {
+    if (Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
+      return true;
+    }
+    // Compare trees with the bookkeeping removed; the informer's objects are never mutated.
+    return withoutBookkeeping(JSON.valueToTree(a)).equals(withoutBookkeeping(JSON.valueToTree(b)));
+  }
+
+  private static JsonNode withoutBookkeeping(JsonNode tree) {
+    JsonNode metadata = tree.path("metadata");
+    if (metadata instanceof ObjectNode m) {
+      m.remove("resourceVersion");
+      m.remove("managedFields");
+    }
+    return tree;
+  }
+}

@@ -1,0 +1,201 @@
+package dev.agentgatewayjcp.controller.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentgatewayjcp.controller.source.InputStore;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * KubernetesStatusWriter writes desired statuses to the API server: only on the leader, only when
+ * the merged status differs from the live one, with the live resourceVersion as an optimistic lock.
+ *
+ * <p>Work is keyed by object, so many changes to one object cost one write with the latest status.
+ * A conflict (409) is retried after the informer has had a moment to deliver the newer object; the
+ * merge is then redone against it. Writes are never server-side applies, because route {@code
+ * status.parents} is an atomic list that other controllers write too.
+ */
+public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusWriter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
+  private final InputStore store;
+  private final String controllerName;
+  private final Duration minInterval;
+  private final Map<ObjectRef, Optional<KubernetesResource>> desired = new ConcurrentHashMap<>();
+  private final Map<ObjectRef, Integer> attempts = new ConcurrentHashMap<>();
+  private final LinkedHashSet<ObjectRef> queue = new LinkedHashSet<>();
+  private final Thread worker;
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong conflicts = new AtomicLong();
+  private final AtomicLong unchanged = new AtomicLong();
+  private volatile boolean leader;
+  private volatile boolean running = true;
+
+  public KubernetesStatusWriter(
+      KubernetesClient client, InputStore store, String controllerName, Duration minInterval) {
+    this.client = client;
+    this.store = store;
+    this.controllerName = controllerName;
+    this.minInterval = minInterval;
+    this.worker = new Thread(this::work, "status-writer");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  @Override
+  public void onStatusChange(Map<ObjectRef, KubernetesResource> changed, Set<ObjectRef> removed) {
+    changed.forEach((ref, status) -> desired.put(ref, Optional.of(status)));
+    removed.forEach(ref -> desired.put(ref, Optional.empty()));
+    synchronized (queue) {
+      queue.addAll(changed.keySet());
+      queue.addAll(removed);
+      queue.notifyAll();
+    }
+  }
+
+  /** Starts or stops writing; on gaining leadership every known status is checked again. */
+  public void setLeader(boolean isLeader) {
+    leader = isLeader;
+    LOG.info(isLeader ? "leading: writing statuses" : "not leading: status writes paused");
+    if (isLeader) {
+      synchronized (queue) {
+        queue.addAll(desired.keySet());
+        queue.notifyAll();
+      }
+    }
+  }
+
+  public boolean isLeader() {
+    return leader;
+  }
+
+  public long writes() {
+    return writes.get();
+  }
+
+  public long conflicts() {
+    return conflicts.get();
+  }
+
+  public long unchanged() {
+    return unchanged.get();
+  }
+
+  private void work() {
+    while (running) {
+      ObjectRef next;
+      synchronized (queue) {
+        while (running && (queue.isEmpty() || !leader)) {
+          try {
+            queue.wait(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (!running) {
+          return;
+        }
+        next = queue.iterator().next();
+        queue.remove(next);
+      }
+      boolean retry;
+      try {
+        retry = writeOne(next);
+      } catch (RuntimeException e) {
+        LOG.warn("status of {} not written: {}", next, e.toString());
+        retry = true;
+      }
+      if (retry) {
+        int attempt = attempts.merge(next, 1, Integer::sum);
+        long backoff = Math.min(30_000, 50L << Math.min(attempt, 9));
+        sleep(backoff);
+        synchronized (queue) {
+          queue.add(next);
+        }
+      } else {
+        attempts.remove(next);
+      }
+      sleep(minInterval.toMillis());
+    }
+  }
+
+  /** Writes one object's status if needed; returns true when it must be retried. */
+  private boolean writeOne(ObjectRef ref) {
+    Optional<KubernetesResource> want = desired.getOrDefault(ref, Optional.empty());
+    Optional<HasMetadata> live = store.get(ref);
+    if (live.isEmpty()) {
+      return false;
+    }
+    ObjectNode liveTree = JSON.valueToTree(live.get());
+    JsonNode liveStatus = liveTree.get("status");
+    JsonNode wanted = want.<JsonNode>map(JSON::valueToTree).orElse(null);
+    if (wanted == null && !StatusMerge.ROUTE_KINDS.contains(ref.kind())) {
+      // We no longer own it (class changed, or it was never ours): leave its status alone.
+      desired.remove(ref);
+      return false;
+    }
+    JsonNode merged = StatusMerge.merge(ref.kind(), liveStatus, wanted, controllerName);
+    if (merged.equals(liveStatus == null ? JSON.createObjectNode() : liveStatus)) {
+      unchanged.incrementAndGet();
+      return false;
+    }
+    liveTree.set("status", merged);
+    HasMetadata update;
+    try {
+      update = JSON.treeToValue(liveTree, live.get().getClass());
+    } catch (Exception e) {
+      LOG.error("cannot build the status update of {}", ref, e);
+      return false;
+    }
+    try {
+      client.resource(update).updateStatus();
+      writes.incrementAndGet();
+      LOG.debug("wrote status of {}", ref);
+      return false;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        conflicts.incrementAndGet();
+        LOG.debug("status of {} conflicted; retrying against the newer object", ref);
+        return true;
+      }
+      if (e.getCode() == 404) {
+        return false;
+      }
+      LOG.warn("status of {} not written: {}", ref, e.getMessage());
+      return true;
+    }
+  }
+
+  private static void sleep(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    worker.interrupt();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.agentgatewayjcp.controller.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+
+/**
+ * StatusMerge combines the status we want with the status an object has now, so that a write
+ * changes only what is ours.
+ *
+ * <p>Route {@code status.parents} is an atomic list shared by every controller that the route's
+ * parents belong to: entries whose {@code controllerName} is not ours are kept as they are, ours
+ * are replaced. Everywhere, a condition whose status did not change keeps its live {@code
+ * lastTransitionTime}, so a translation does not rewrite timestamps. Pure: it works on JSON trees
+ * and never mutates its arguments.
+ */
+public final class StatusMerge {
+
+  /** Kinds whose status is a shared {@code parents} list. */
+  public static final Set<String> ROUTE_KINDS = Set.of("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute");
+
+  private StatusMerge() {}
+
+  /**
+   * Returns the status to write.
+   *
+   * @param kind the object's kind
+   * @param live the live status, or null/missing
+   * @param desired our desired status; for routes only our parents' entries, or null to remove them
+   * @param controllerName our controllerName
+   */
+  public static JsonNode merge(String kind, JsonNode live, JsonNode desired, String controllerName) {
+    ObjectNode liveStatus = live instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
+    if (ROUTE_KINDS.contains(kind)) {
+      ArrayNode parents = JsonNodeFactory.instance.arrayNode();
+      ArrayNode liveParents = liveStatus.path("parents") instanceof ArrayNode a ? a : JsonNodeFactory.instance.arrayNode();
+      for (JsonNode entry : liveParents) {
+        if (!controllerName.equals(entry.path("controllerName").asText())) {
+          parents.add(entry.deepCopy());
+        }
+      }
+      if (desired != null) {
+        for (JsonNode entry : desired.path("parents")) {
+          ObjectNode ours = entry.deepCopy();
+          JsonNode before = findParent(liveParents, entry.path("parentRef"), controllerName);
+          keepTransitionTimes(ours.path("conditions"), before == null ? null : before.path("conditions"));
+          parents.add(ours);
+        }
+      }
+      ObjectNode result = liveStatus;
+      if (parents.isEmpty()) {
+        result.remove("parents");
+      } else {
+        result.set("parents", parents);
+      }
+      return result;
+    }
+    if (desired == null) {
+      return liveStatus;
+    }
+    ObjectNode result = desired.deepCopy();
+    keepTransitionTimes(result.path("conditions"), liveStatus.path("conditions"));
+    JsonNode listeners = result.path("listeners");
+    for (JsonNode listener : listeners) {
+      JsonNode before = findByName(liveStatus.path("listeners"), listener.path("name").asText());
+      if (before != null) {
+        keepTransitionTimes(listener.path("conditions"), before.path("conditions"));
+      }
+    }
+    return result;
+  }
+
+  private static JsonNode findParent(JsonNode parents, JsonNode parentRef, String controllerName) {
+    for (JsonNode entry : parents) {
+      if (controllerName.equals(entry.path("controllerName").asText()) && entry.path("parentRef").equals(parentRef)) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode findByName(JsonNode list, String name) {
+    for (JsonNode entry : list) {
+      if (name.equals(entry.path("name").asText())) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  private static void keepTransitionTimes(JsonNode desired, JsonNode live) {
+    if (live == null || !live.isArray()) {
+      return;
+    }
+    for (JsonNode condition : desired) {
+      for (JsonNode before : live) {
+        if (before.path("type").equals(condition.path("type"))
+            && before.path("status").equals(condition.path("status"))
+            && before.hasNonNull("lastTransitionTime")
+            && condition instanceof ObjectNode c) {
+          c.set("lastTransitionTime", before.get("lastTransitionTime"));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package dev.agentgatewayjcp.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentgatewayjcp.api.wire.TypeUrls;
+import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
+import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
+import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the control plane against a real kube-apiserver and etcd: objects applied with the client
+ * come back as statuses and as xDS resources at a client that speaks as agentgateway does.
+ */
+class KubernetesControlPlaneTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static RealApiServer api;
+  private static KubernetesClient client;
+  private static KubernetesControlPlane controlPlane;
+  private static ManagedChannel channel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    api = RealApiServer.startOrSkip();
+    client = api.newClient();
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: agentgateway-jcp}
+        spec: {controllerName: agentgateway-jcp.dev/controller}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo, namespace: default}
+        spec: {ports: [{name: http, port: 80, targetPort: 3000}]}
+        """);
+    controlPlane = new KubernetesControlPlane(
+        client,
+        TranslationSettings.defaults(Clock.systemUTC()),
+        XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
+        new InetSocketAddress("127.0.0.1", 0),
+        new KubernetesControlPlane.Options("default", "agentgateway-jcp-test", "replica-1", false),
+        new PrometheusRegistry()).start(Duration.ofSeconds(60));
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", controlPlane.xdsPort()).usePlaintext().build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  private static void apply(String yaml) {
+    List<HasMetadata> objects = client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    for (HasMetadata object : objects) {
+      client.resource(object).forceConflicts().serverSideApply();
+    }
+  }
+
+  @Test
+  void appliedGatewayAndRouteGetStatusesAndReachTheProxy() {
+    // Another controller already reports on a parent of this route; its entry must survive.
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          listeners:
+          - {name: http, port: 8080, protocol: HTTP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: default}
+        spec:
+          parentRefs: [{name: gw}, {name: elsewhere}]
+          rules:
+          - matches: [{path: {type: PathPrefix, value: /web}}]
+            backendRefs: [{name: echo, port: 80}]
+        """);
+    HTTPRoute created = client.resources(HTTPRoute.class).inNamespace("default").withName("web").get();
+    RouteParentStatus foreign = new RouteParentStatusBuilder()
+        .withControllerName("example.com/other-controller")
+        .withNewParentRef().withName("elsewhere").endParentRef()
+        .withConditions(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+            .withType("Accepted").withStatus("True").withReason("Accepted").withMessage("theirs")
+            .withLastTransitionTime("2026-01-01T00:00:00Z").withObservedGeneration(1L).build())
+        .build();
+    created.setStatus(new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder().withParents(foreign).build());
+    client.resource(created).updateStatus();
+
+    AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "gw", "");
+    proxy.connect();
+    proxy.await(WAIT, "bind, listener and route", p -> p.names(TypeUrls.RESOURCE).size() == 3);
+    Set<String> names = proxy.names(TypeUrls.RESOURCE);
+    assertThat(names).contains("bind/8080/default/gw", "listener/default/gw.http");
+    String route = names.stream().filter(n -> n.startsWith("route/")).findFirst().orElseThrow();
+
+    Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName("gw")
+        .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getListeners() != null
+            && !g.getStatus().getListeners().isEmpty()
+            && g.getStatus().getListeners().get(0).getAttachedRoutes() == 1, WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getObservedGeneration())
+        .isEqualTo(gateway.getMetadata().getGeneration());
+    assertThat(condition(gateway.getStatus().getListeners().get(0).getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
+
+    HTTPRoute web = client.resources(HTTPRoute.class).inNamespace("default").withName("web")
+        .waitUntilCondition(r -> r.getStatus() != null && r.getStatus().getParents().size() == 2, WAIT.toSeconds(), TimeUnit.SECONDS);
+    RouteParentStatus ours = web.getStatus().getParents().stream()
+        .filter(p -> p.getControllerName().equals(TranslationSettings.DEFAULT_CONTROLLER_NAME)).findFirst().orElseThrow();
+    assertThat(condition(ours.getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(condition(ours.getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
+    RouteParentStatus theirs = web.getStatus().getParents().stream()
+        .filter(p -> p.getControllerName().equals("example.com/other-controller")).findFirst().orElseThrow();
+    assertThat(theirs.getParentRef().getName()).isEqualTo("elsewhere");
+    assertThat(theirs.getConditions()).isEqualTo(foreign.getConditions());
+
+    GatewayClass gatewayClass = client.resources(GatewayClass.class).withName("agentgateway-jcp")
+        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+            && !c.getStatus().getConditions().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(condition(gatewayClass.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+
+    // An invalid route next to the good one gets a condition; the good one is untouched.
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: broken, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - backendRefs: [{name: nowhere, port: 80}]
+        """);
+    HTTPRoute broken = client.resources(HTTPRoute.class).inNamespace("default").withName("broken")
+        .waitUntilCondition(r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
+    Condition resolved = condition(broken.getStatus().getParents().get(0).getConditions(), "ResolvedRefs");
+    assertThat(resolved.getStatus()).isEqualTo("False");
+    assertThat(resolved.getReason()).isEqualTo("BackendNotFound");
+    assertThat(proxy.names(TypeUrls.RESOURCE)).contains(route);
+
+    // Deleting the route pushes its removal to the proxy.
+    client.resources(HTTPRoute.class).inNamespace("default").withName("web").delete();
+    proxy.await(WAIT, "route removed", p -> !p.names(TypeUrls.RESOURCE).contains(route));
+    assertThat(proxy.removedAt(route)).isNotNull();
+    proxy.close();
+  }
+
+  private static Condition condition(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " in " + conditions));
+  }
+}

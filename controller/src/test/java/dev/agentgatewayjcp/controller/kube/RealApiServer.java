@@ -1,0 +1,94 @@
+package dev.agentgatewayjcp.controller.kube;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * RealApiServer starts a real kube-apiserver and etcd, built by this project from Go modules
+ * (conformance/), through fabric8 kube-api-test in offline mode, and installs the Gateway API CRDs.
+ *
+ * <p>It needs {@code KUBE_API_TEST_DIR} (holding {@code k8s/<version>-linux-amd64/} with etcd,
+ * kube-apiserver and kubectl) and {@code GATEWAY_API_CRDS_DIR} (the experimental CRD YAML);
+ * {@code scripts/kube-test-env.sh} prepares both. Without them the tests are skipped, unless
+ * {@code REQUIRE_KUBE_API_SERVER=true}, which CI sets, makes that a failure.
+ */
+final class RealApiServer implements AutoCloseable {
+
+  static final String VERSION = "1.36.3";
+
+  private final KubeAPIServer server;
+  private final String kubeConfigYaml;
+
+  private RealApiServer(KubeAPIServer server) {
+    this.server = server;
+    this.kubeConfigYaml = server.getKubeConfigYaml();
+  }
+
+  static RealApiServer startOrSkip() throws IOException {
+    String testDir = System.getenv("KUBE_API_TEST_DIR");
+    String crds = System.getenv("GATEWAY_API_CRDS_DIR");
+    boolean present = testDir != null && crds != null
+        && Files.isExecutable(Path.of(testDir, "k8s", VERSION + "-linux-amd64", "kube-apiserver"))
+        && Files.isDirectory(Path.of(crds));
+    if (!present) {
+      String why = "no locally built kube-apiserver/etcd (KUBE_API_TEST_DIR) or Gateway API CRDs (GATEWAY_API_CRDS_DIR); run scripts/kube-test-env.sh";
+      if (Boolean.parseBoolean(System.getenv("REQUIRE_KUBE_API_SERVER"))) {
+        throw new IllegalStateException(why);
+      }
+      Assumptions.abort(why);
+    }
+    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+        .withOfflineMode(true)
+        .withTestDir(testDir)
+        .withApiServerVersion(VERSION)
+        .withUpdateKubeConfig(false)
+        .withStartupTimeout(120_000)
+        .build());
+    server.start();
+    RealApiServer api = new RealApiServer(server);
+    api.installCrds(Path.of(crds));
+    return api;
+  }
+
+  KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+  }
+
+  private void installCrds(Path dir) throws IOException {
+    try (KubernetesClient client = newClient(); Stream<Path> files = Files.list(dir)) {
+      List<Path> yamls = files.filter(f -> f.getFileName().toString().startsWith("gateway.networking.k8s.io_")
+          && f.getFileName().toString().endsWith(".yaml")
+          && !f.getFileName().toString().contains("vap_")).sorted().toList();
+      for (Path file : yamls) {
+        try (InputStream in = Files.newInputStream(file)) {
+          for (HasMetadata object : client.load(in).items()) {
+            client.resource(object).forceConflicts().serverSideApply();
+          }
+        }
+      }
+      for (CustomResourceDefinition crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd)
+            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}
