@@ -1,5 +1,6 @@
 package dev.agentgatewayjcp.controller.cli;
 
+import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.runtime.FileModeControlPlane;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -81,6 +82,22 @@ final class RunCommand implements Callable<Integer> {
       description = "Kubernetes mode: name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
+  @Option(names = "--deploy-proxies", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Kubernetes mode: create a ServiceAccount, Deployment and Service per Gateway (default: ${DEFAULT-VALUE}).")
+  boolean deployProxies;
+
+  @Option(names = "--proxy-image", defaultValue = "${env:AGENTGATEWAY_JCP_PROXY_IMAGE:-" + ProxyDeploymentSettings.DEFAULT_IMAGE + "}",
+      description = "Kubernetes mode: the agentgateway image of deployed proxies (default: ${DEFAULT-VALUE}).")
+  String proxyImage;
+
+  @Option(names = "--proxy-xds-address", defaultValue = "${env:AGENTGATEWAY_JCP_PROXY_XDS_ADDRESS:-http://agentgateway-jcp.agentgateway-jcp-system.svc:15010}",
+      description = "Kubernetes mode: the XDS_ADDRESS deployed proxies dial (default: ${DEFAULT-VALUE}).")
+  String proxyXdsAddress;
+
+  @Option(names = "--proxy-service-type", defaultValue = "${env:AGENTGATEWAY_JCP_PROXY_SERVICE_TYPE:-LoadBalancer}",
+      description = "Kubernetes mode: Service type of deployed proxies unless the Gateway's networking.istio.io/service-type annotation says otherwise (default: ${DEFAULT-VALUE}).")
+  String proxyServiceType;
+
   private int runInCluster(PrometheusRegistry registry) throws Exception {
     String identity = System.getenv().getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName());
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -92,7 +109,10 @@ final class RunCommand implements Callable<Integer> {
         .withMaxConnectionAge(maxConnectionAge, Duration.ofMinutes(1));
     KubernetesControlPlane controlPlane = new KubernetesControlPlane(
         client, settings, xdsConfig, new InetSocketAddress(adminHost, adminPort),
-        new KubernetesControlPlane.Options(leaseNamespace, leaseName, identity, leaderElection),
+        new KubernetesControlPlane.Options(leaseNamespace, leaseName, identity, leaderElection,
+            deployProxies
+                ? new ProxyDeploymentSettings(proxyImage, proxyXdsAddress, proxyServiceType, controllerName, "Kubernetes")
+                : null),
         registry).start(Duration.ofMinutes(5));
     LOG.info("Kubernetes mode against {}: xDS on {}:{}; health, metrics and debug on {}:{}",
         client.getMasterUrl(), xdsHost, controlPlane.xdsPort(), adminHost, controlPlane.adminPort());

@@ -1,6 +1,8 @@
 package dev.agentgatewayjcp.controller.runtime;
 
 import dev.agentgatewayjcp.controller.admin.AdminServer;
+import dev.agentgatewayjcp.controller.deploy.ProxyDeployer;
+import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.loop.TranslationLoop;
 import dev.agentgatewayjcp.controller.source.InputStore;
 import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
@@ -46,8 +48,14 @@ public final class KubernetesControlPlane implements AutoCloseable {
    * @param leaseName name of the Lease
    * @param identity this replica's name in the Lease
    * @param leaderElection false to write status unconditionally (a single replica, tests)
+   * @param deployment how proxies are deployed; null to deploy none (the user runs them)
    */
-  public record Options(String leaseNamespace, String leaseName, String identity, boolean leaderElection) {}
+  public record Options(
+      String leaseNamespace,
+      String leaseName,
+      String identity,
+      boolean leaderElection,
+      ProxyDeploymentSettings deployment) {}
 
   private final KubernetesClient client;
   private final Options options;
@@ -58,6 +66,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
   private final TranslationLoop loop;
   private final XdsServer xds;
   private final AdminServer admin;
+  private final ProxyDeployer deployer;
   private final ScheduledExecutorService translationThread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "translation");
     t.setDaemon(true);
@@ -83,6 +92,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
     this.source = new KubernetesInputSource(client, store);
     this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL, new XdsMetrics(registry));
     this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop, cache::isReady);
+    this.deployer = options.deployment() == null ? null : new ProxyDeployer(client, store, options.deployment());
   }
 
   /** Starts informers, waits for them to sync, translates once, then serves. */
@@ -99,7 +109,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
     if (options.leaderElection()) {
       startElection();
     } else {
-      statusWriter.setLeader(true);
+      setLeader(true);
     }
     return this;
   }
@@ -129,7 +139,10 @@ public final class KubernetesControlPlane implements AutoCloseable {
       return;
     }
     try {
-      loop.translate(store.snapshot());
+      var result = loop.translate(store.snapshot());
+      if (deployer != null) {
+        deployer.reconcile(result.gateways().keySet());
+      }
     } catch (RuntimeException e) {
       LOG.error("translation failed; proxies keep their last configuration", e);
     }
@@ -144,9 +157,9 @@ public final class KubernetesControlPlane implements AutoCloseable {
         .withRetryPeriod(Duration.ofSeconds(2))
         .withReleaseOnCancel(true)
         .withLeaderCallbacks(new LeaderCallbacks(
-            () -> statusWriter.setLeader(true),
+            () -> setLeader(true),
             () -> {
-              statusWriter.setLeader(false);
+              setLeader(false);
               // Keep serving xDS, and try to become leader again.
               if (!translationThread.isShutdown()) {
                 translationThread.schedule(this::startElection, 1, TimeUnit.SECONDS);
@@ -155,6 +168,13 @@ public final class KubernetesControlPlane implements AutoCloseable {
             leader -> LOG.info("status leader is {}", leader)))
         .build();
     election = client.leaderElector().withConfig(config).build().start();
+  }
+
+  private void setLeader(boolean leader) {
+    statusWriter.setLeader(leader);
+    if (deployer != null) {
+      deployer.setLeader(leader);
+    }
   }
 
   public int xdsPort() {
@@ -188,6 +208,9 @@ public final class KubernetesControlPlane implements AutoCloseable {
       election.cancel(true);
     }
     statusWriter.close();
+    if (deployer != null) {
+      deployer.close();
+    }
     source.close();
     xds.shutdown(Duration.ofSeconds(5));
     admin.close();

@@ -3,6 +3,8 @@ package dev.agentgatewayjcp.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentgatewayjcp.api.wire.TypeUrls;
+import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
+import dev.agentgatewayjcp.controller.deploy.ProxyResources;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
 import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
 import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
@@ -62,7 +64,9 @@ class KubernetesControlPlaneTest {
         TranslationSettings.defaults(Clock.systemUTC()),
         XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
         new InetSocketAddress("127.0.0.1", 0),
-        new KubernetesControlPlane.Options("default", "agentgateway-jcp-test", "replica-1", false),
+        new KubernetesControlPlane.Options("default", "agentgateway-jcp-test", "replica-1", false,
+            new ProxyDeploymentSettings(ProxyDeploymentSettings.DEFAULT_IMAGE, "http://127.0.0.1:15010", "ClusterIP",
+                TranslationSettings.DEFAULT_CONTROLLER_NAME, "Kubernetes")),
         new PrometheusRegistry()).start(Duration.ofSeconds(60));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", controlPlane.xdsPort()).usePlaintext().build();
   }
@@ -129,11 +133,28 @@ class KubernetesControlPlaneTest {
     assertThat(names).contains("bind/8080/default/gw", "listener/default/gw.http");
     String route = names.stream().filter(n -> n.startsWith("route/")).findFirst().orElseThrow();
 
+    // The proxy's objects exist, owned by the Gateway, and the Service makes the Gateway Programmed.
+    var deployment = client.apps().deployments().inNamespace("default").withName("gw")
+        .waitUntilCondition(d -> d != null, WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(deployment.getMetadata().getOwnerReferences()).extracting(o -> o.getKind() + "/" + o.getName())
+        .containsExactly("Gateway/gw");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(e -> e.getName()).contains("XDS_ADDRESS", "GATEWAY", "NAMESPACE").doesNotContain("POD_NAME");
+    var service = client.services().inNamespace("default").withName("gw")
+        .waitUntilCondition(x -> x != null, WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(15021, 8080);
+    assertThat(service.getMetadata().getLabels()).containsKey(ProxyResources.MANAGED_LABEL);
+    assertThat(client.serviceAccounts().inNamespace("default").withName("gw").get()).isNotNull();
+
     Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName("gw")
         .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getListeners() != null
             && !g.getStatus().getListeners().isEmpty()
             && g.getStatus().getListeners().get(0).getAttachedRoutes() == 1, WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    gateway = client.resources(Gateway.class).inNamespace("default").withName("gw")
+        .waitUntilCondition(g -> "True".equals(condition(g.getStatus().getConditions(), "Programmed").getStatus()),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(gateway.getStatus().getAddresses()).isNotEmpty();
     assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getObservedGeneration())
         .isEqualTo(gateway.getMetadata().getGeneration());
     assertThat(condition(gateway.getStatus().getListeners().get(0).getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");

@@ -1,0 +1,111 @@
+package dev.agentgatewayjcp.controller.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentgatewayjcp.translator.input.YamlInputs;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProxyResourcesTest {
+
+  private static final ProxyDeploymentSettings SETTINGS = new ProxyDeploymentSettings(
+      ProxyDeploymentSettings.DEFAULT_IMAGE, "http://xds.example:15010", "LoadBalancer",
+      "agentgateway-jcp.dev/controller", "Kubernetes");
+
+  private static Gateway gateway(String yaml) {
+    return (Gateway) YamlInputs.parse(yaml).get(0);
+  }
+
+  private static final String GATEWAY = """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata:
+        name: web
+        namespace: apps
+        uid: 1234
+        annotations: {networking.istio.io/service-type: ClusterIP}
+      spec:
+        gatewayClassName: agentgateway-jcp
+        addresses: [{type: IPAddress, value: 192.0.2.7}]
+        infrastructure:
+          labels: {team: edge, gateway.networking.k8s.io/ignored: x}
+          annotations: {owner: sre}
+        listeners:
+        - {name: http, port: 80, protocol: HTTP}
+        - {name: https.a, port: 443, protocol: HTTPS}
+        - {name: https-b, port: 443, protocol: HTTPS}
+      """;
+
+  @Test
+  void rendersOwnedObjectsWithPortsPerDistinctListenerPortAndTheProxyEnvironment() {
+    Gateway gw = gateway(GATEWAY);
+    ProxyResources.Rendered r = ProxyResources.render(gw, null, gw.getSpec().getListeners(), SETTINGS);
+
+    assertThat(r.all()).allSatisfy(o -> {
+      assertThat(o.getMetadata().getName()).isEqualTo("web");
+      assertThat(o.getMetadata().getNamespace()).isEqualTo("apps");
+      assertThat(o.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(ref -> {
+            assertThat(ref.getKind()).isEqualTo("Gateway");
+            assertThat(ref.getUid()).isEqualTo("1234");
+            assertThat(ref.getController()).isTrue();
+          });
+      assertThat(o.getMetadata().getLabels())
+          .containsEntry("team", "edge")
+          .containsEntry(ProxyResources.GATEWAY_NAME_LABEL, "web")
+          .containsEntry(ProxyResources.MANAGED_LABEL, "agentgateway-jcp.dev-controller")
+          .doesNotContainKey("gateway.networking.k8s.io/ignored");
+      assertThat(o.getMetadata().getAnnotations()).containsEntry("owner", "sre");
+    });
+    assertThat(r.service().getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(r.service().getSpec().getLoadBalancerIP()).isNull();
+    assertThat(r.service().getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getAppProtocol)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("status-port", 15021, "tcp"),
+            org.assertj.core.groups.Tuple.tuple("http", 80, "http"),
+            org.assertj.core.groups.Tuple.tuple("https-a", 443, "https"));
+    var container = r.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(ProxyDeploymentSettings.DEFAULT_IMAGE);
+    assertThat(container.getArgs()).containsExactly("--config", "{}");
+    assertThat(container.getEnv()).extracting(EnvVar::getName)
+        .contains("XDS_ADDRESS", "NAMESPACE", "GATEWAY", "INSTANCE_IP").doesNotContain("POD_NAME");
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("GATEWAY")).extracting(EnvVar::getValue).containsExactly("web");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(15021);
+    assertThat(r.deployment().getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of(ProxyResources.GATEWAY_NAME_LABEL, "web"));
+  }
+
+  @Test
+  void aStaticAddressBecomesTheLoadBalancerIp() {
+    Gateway gw = gateway(GATEWAY.replace("annotations: {networking.istio.io/service-type: ClusterIP}", "annotations: {}"));
+    ProxyResources.Rendered r = ProxyResources.render(gw, null, gw.getSpec().getListeners(), SETTINGS);
+    assertThat(r.service().getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(r.service().getSpec().getLoadBalancerIP()).isEqualTo("192.0.2.7");
+  }
+
+  @Test
+  void parametersConfigMapPatchesTheObjectsButNeverTheirIdentity() {
+    Gateway gw = gateway(GATEWAY);
+    ConfigMap parameters = new ConfigMapBuilder().withNewMetadata().withName("p").endMetadata()
+        .addToData("deployment", """
+            metadata: {name: hijacked, labels: {extra: "yes"}}
+            spec: {replicas: 3}
+            """)
+        .addToData("service", "{\"spec\": {\"externalTrafficPolicy\": \"Local\"}}")
+        .build();
+    ProxyResources.Rendered r = ProxyResources.render(gw, parameters, gw.getSpec().getListeners(), SETTINGS);
+    assertThat(r.deployment().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(r.deployment().getMetadata().getName()).isEqualTo("web");
+    assertThat(r.deployment().getMetadata().getLabels()).containsEntry("extra", "yes").containsEntry("team", "edge");
+    assertThat(r.service().getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+
+    ConfigMap broken = new ConfigMapBuilder().addToData("service", "spec: [unclosed").build();
+    assertThatThrownBy(() -> ProxyResources.render(gw, broken, gw.getSpec().getListeners(), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'service'");
+  }
+}
