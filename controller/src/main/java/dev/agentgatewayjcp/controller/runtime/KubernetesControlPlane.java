@@ -6,7 +6,10 @@ import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.loop.TranslationLoop;
 import dev.agentgatewayjcp.controller.source.InputStore;
 import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
+import dev.agentgatewayjcp.controller.status.GatewayRejections;
 import dev.agentgatewayjcp.controller.status.KubernetesStatusWriter;
+import dev.agentgatewayjcp.controller.status.RejectionReporter;
+import dev.agentgatewayjcp.controller.xds.XdsServerCallbacks;
 import dev.agentgatewayjcp.controller.xds.XdsAuthenticator;
 import dev.agentgatewayjcp.controller.xds.XdsCache;
 import dev.agentgatewayjcp.controller.xds.XdsMetrics;
@@ -67,6 +70,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
   private final XdsServer xds;
   private final AdminServer admin;
   private final ProxyDeployer deployer;
+  private final RejectionReporter rejections;
   private final ScheduledExecutorService translationThread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "translation");
     t.setDaemon(true);
@@ -90,7 +94,14 @@ public final class KubernetesControlPlane implements AutoCloseable {
     this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), Duration.ofMillis(10));
     this.loop = new TranslationLoop(settings, cache, statusWriter);
     this.source = new KubernetesInputSource(client, store);
-    this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL, new XdsMetrics(registry));
+    this.rejections = new RejectionReporter(client, store, statusWriter, statusWriter::isLeader, java.time.Clock.systemUTC());
+    // The rejection tracker reads the server's connections, which exist only once the server does.
+    java.util.concurrent.atomic.AtomicReference<XdsServer> server = new java.util.concurrent.atomic.AtomicReference<>();
+    GatewayRejections tracker = new GatewayRejections(
+        () -> server.get() == null ? java.util.List.of() : server.get().service().connections(), rejections::onChange);
+    this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL,
+        XdsServerCallbacks.compose(java.util.List.of(new XdsMetrics(registry), tracker)));
+    server.set(xds);
     this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop, cache::isReady);
     this.deployer = options.deployment() == null ? null : new ProxyDeployer(client, store, options.deployment());
   }

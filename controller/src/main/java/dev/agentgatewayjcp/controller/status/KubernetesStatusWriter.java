@@ -46,6 +46,23 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
   private final AtomicLong unchanged = new AtomicLong();
   private volatile boolean leader;
   private volatile boolean running = true;
+  private volatile java.util.function.Function<ObjectRef, java.util.List<JsonNode>> extraConditions = ref -> java.util.List.of();
+
+  /**
+   * Adds conditions of our own (already as JSON) to an object's desired status, for example the
+   * proxies' rejections on a Gateway. Call {@link #refresh} when they change.
+   */
+  public void setExtraConditions(java.util.function.Function<ObjectRef, java.util.List<JsonNode>> extra) {
+    this.extraConditions = extra;
+  }
+
+  /** Re-checks one object's status, e.g. after its extra conditions changed. */
+  public void refresh(ObjectRef ref) {
+    synchronized (queue) {
+      queue.add(ref);
+      queue.notifyAll();
+    }
+  }
 
   public KubernetesStatusWriter(
       KubernetesClient client, InputStore store, String controllerName, Duration minInterval) {
@@ -145,6 +162,11 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     ObjectNode liveTree = JSON.valueToTree(live.get());
     JsonNode liveStatus = liveTree.get("status");
     JsonNode wanted = want.<JsonNode>map(JSON::valueToTree).orElse(null);
+    java.util.List<JsonNode> extra = extraConditions.apply(ref);
+    if (wanted instanceof ObjectNode w && !extra.isEmpty()) {
+      com.fasterxml.jackson.databind.node.ArrayNode conditions = w.withArray("conditions");
+      extra.forEach(conditions::add);
+    }
     if (wanted == null && !StatusMerge.ROUTE_KINDS.contains(ref.kind())) {
       // We no longer own it (class changed, or it was never ours): leave its status alone.
       desired.remove(ref);

@@ -6,6 +6,7 @@ import dev.agentgatewayjcp.api.wire.TypeUrls;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.deploy.ProxyResources;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
+import dev.agentgatewayjcp.controller.status.RejectionReporter;
 import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
 import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
@@ -196,6 +197,64 @@ class KubernetesControlPlaneTest {
     client.resources(HTTPRoute.class).inNamespace("default").withName("web").delete();
     proxy.await(WAIT, "route removed", p -> !p.names(TypeUrls.RESOURCE).contains(route));
     assertThat(proxy.removedAt(route)).isNotNull();
+    proxy.close();
+  }
+
+  @Test
+  void aProxyRejectionBecomesAnEventAndAConditionOnTheGateway() {
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: picky, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          listeners:
+          - {name: http, port: 8081, protocol: HTTP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: rejected, namespace: default}
+        spec:
+          parentRefs: [{name: picky}]
+          rules:
+          - backendRefs: [{name: echo, port: 80}]
+        """);
+    AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "picky", "picky-pod-1");
+    proxy.validator((type, r) -> r.getName().startsWith("route/")
+        ? AgentgatewayTestClient.Verdict.REJECT : AgentgatewayTestClient.Verdict.ACCEPT);
+    proxy.connect();
+
+    Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName("picky")
+        .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals(RejectionReporter.CONDITION_TYPE)), WAIT.toSeconds(), TimeUnit.SECONDS);
+    Condition rejected = condition(gateway.getStatus().getConditions(), RejectionReporter.CONDITION_TYPE);
+    assertThat(rejected.getStatus()).isEqualTo("False");
+    assertThat(rejected.getReason()).isEqualTo("Rejected");
+    assertThat(rejected.getMessage()).contains("route/").contains("picky-pod-1").contains("test rejection");
+    assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+
+    var events = client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "picky".equals(e.getInvolvedObject().getName()) && "ConfigRejected".equals(e.getReason()))
+        .toList();
+    assertThat(events).isNotEmpty();
+    assertThat(events.get(0).getType()).isEqualTo("Warning");
+    assertThat(events.get(0).getMessage()).contains("picky-pod-1").contains("route/");
+
+    // The proxy accepts the next version: the condition goes away.
+    proxy.validator((type, r) -> AgentgatewayTestClient.Verdict.ACCEPT);
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: rejected, namespace: default}
+        spec:
+          parentRefs: [{name: picky}]
+          hostnames: [fixed.example.com]
+          rules:
+          - backendRefs: [{name: echo, port: 80}]
+        """);
+    client.resources(Gateway.class).inNamespace("default").withName("picky")
+        .waitUntilCondition(g -> g.getStatus().getConditions().stream()
+            .noneMatch(c -> c.getType().equals(RejectionReporter.CONDITION_TYPE)), WAIT.toSeconds(), TimeUnit.SECONDS);
     proxy.close();
   }
 
