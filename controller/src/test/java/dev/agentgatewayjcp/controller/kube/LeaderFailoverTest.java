@@ -1,0 +1,158 @@
+package dev.agentgatewayjcp.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
+import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas share one Lease: only the holder writes status, and the one that takes over after a
+ * failover does not rewrite statuses that are already right.
+ */
+class LeaderFailoverTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static RealApiServer api;
+  private static KubernetesClient admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    api = RealApiServer.startOrSkip();
+    admin = api.newClient();
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: agentgateway-jcp}
+        spec: {controllerName: agentgateway-jcp.dev/controller}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo, namespace: default}
+        spec: {ports: [{name: http, port: 80}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: gw, namespace: default}
+        spec: {ports: [{name: http, port: 8080}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          listeners:
+          - {name: http, port: 8080, protocol: HTTP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: default}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+          - backendRefs: [{name: echo, port: 80}]
+        """);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  private static void apply(String yaml) {
+    List<HasMetadata> objects = admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    for (HasMetadata object : objects) {
+      admin.resource(object).forceConflicts().serverSideApply();
+    }
+  }
+
+  private static KubernetesControlPlane replica(KubernetesClient client, String identity) throws Exception {
+    return new KubernetesControlPlane(
+        client,
+        TranslationSettings.defaults(Clock.systemUTC()),
+        XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
+        new InetSocketAddress("127.0.0.1", 0),
+        new KubernetesControlPlane.Options("default", "agentgateway-jcp-failover", identity, true, null),
+        new PrometheusRegistry()).start(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void onlyTheLeaderWritesAndATakeoverDoesNotRewriteCorrectStatuses() throws Exception {
+    KubernetesClient clientA = api.newClient();
+    KubernetesClient clientB = api.newClient();
+    KubernetesControlPlane a = replica(clientA, "replica-a");
+    KubernetesControlPlane b = replica(clientB, "replica-b");
+    try {
+      awaitTrue(() -> a.statusWriter().isLeader() || b.statusWriter().isLeader(), "a leader");
+      KubernetesControlPlane leader = a.statusWriter().isLeader() ? a : b;
+      KubernetesControlPlane follower = leader == a ? b : a;
+
+      admin.resources(HTTPRoute.class).inNamespace("default").withName("web")
+          .waitUntilCondition(r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
+      awaitTrue(() -> leader.statusWriter().writes() >= 3, "GatewayClass, Gateway and HTTPRoute status writes");
+      // Both replicas translate and serve xDS; only one writes.
+      assertThat(follower.cache().isReady()).isTrue();
+      assertThat(follower.statusWriter().isLeader()).isFalse();
+      assertThat(follower.statusWriter().writes()).isZero();
+      String routeVersion = admin.resources(HTTPRoute.class).inNamespace("default").withName("web").get()
+          .getMetadata().getResourceVersion();
+
+      leader.close();
+      awaitTrue(() -> follower.statusWriter().isLeader(), "the follower to take over");
+      // The new leader re-checks every status it knows; all are right, so none is written.
+      awaitTrue(() -> follower.statusWriter().unchanged() >= 3, "the new leader to compare statuses");
+      assertThat(follower.statusWriter().writes()).isZero();
+      assertThat(admin.resources(HTTPRoute.class).inNamespace("default").withName("web").get()
+          .getMetadata().getResourceVersion()).isEqualTo(routeVersion);
+
+      // And it writes once something changes.
+      apply("""
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: web, namespace: default}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - backendRefs: [{name: missing, port: 80}]
+          """);
+      admin.resources(HTTPRoute.class).inNamespace("default").withName("web")
+          .waitUntilCondition(r -> r.getStatus().getParents().get(0).getConditions().stream()
+              .anyMatch(c -> c.getType().equals("ResolvedRefs") && c.getStatus().equals("False")), WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(follower.statusWriter().writes()).isPositive();
+    } finally {
+      a.close();
+      b.close();
+      clientA.close();
+      clientB.close();
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
