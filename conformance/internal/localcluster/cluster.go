@@ -179,6 +179,8 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		"--client-ca-file=" + pkiFile("ca.crt"),
 		"--kubelet-client-certificate=" + pkiFile("apiserver-kubelet-client.crt"),
 		"--kubelet-client-key=" + pkiFile("apiserver-kubelet-client.key"),
+		// Node names of local nodes do not resolve; reach kubelets by IP.
+		"--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + pkiFile("sa.pub"),
 		"--service-account-signing-key-file=" + pkiFile("sa.key"),
