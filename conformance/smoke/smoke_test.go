@@ -4,10 +4,8 @@
 package smoke
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,14 +15,6 @@ import (
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/kubebin"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/localcluster"
 )
-
-// logWriter forwards progress lines of the harness to the test log.
-type logWriter struct{ t *testing.T }
-
-func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
 
 const gatewayClassYAML = `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
@@ -73,14 +63,7 @@ func TestControlPlaneSmoke(t *testing.T) {
 
 	kubectl := func(stdin string, args ...string) string {
 		t.Helper()
-		cmd := exec.CommandContext(ctx, b.Path(kubebin.Kubectl), append([]string{"--kubeconfig=" + c.Kubeconfig}, args...)...)
-		cmd.Stdin = strings.NewReader(stdin)
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
+		return runKubectl(ctx, t, b.Path(kubebin.Kubectl), c.Kubeconfig, stdin, args...)
 	}
 
 	// The server must report the pinned release, proving the version

@@ -3,7 +3,10 @@
 //
 //	devcluster build   build etcd/kube-* binaries into the cache (no-op when current)
 //	devcluster up      build if needed, start the control plane, install the
-//	                   Gateway API CRDs; prints the admin kubeconfig path on stdout
+//	                   Gateway API CRDs; prints the admin kubeconfig path on stdout.
+//	                   -node also starts the virtual-kubelet node vk-0 (root only),
+//	                   mapping the echo-basic image and $AGJCP_IMAGE_MAP
+//	                   ("repository=program,...") to local programs
 //	devcluster crds    (re)install the Gateway API CRDs into the running cluster
 //	devcluster down    stop the control plane and delete its run directory
 //	devcluster bindir  print the binary cache directory
@@ -18,6 +21,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -49,8 +54,9 @@ func main() {
 	case "up":
 		fs := flag.NewFlagSet("up", flag.ExitOnError)
 		crds := fs.String("crds", gatewaycrds.Experimental, "Gateway API CRD channel to install, or none")
+		withNode := fs.Bool("node", false, "also start the virtual-kubelet node")
 		_ = fs.Parse(os.Args[2:])
-		err = up(ctx, *crds)
+		err = up(ctx, *crds, *withNode)
 	case "crds":
 		fs := flag.NewFlagSet("crds", flag.ExitOnError)
 		channel := fs.String("channel", gatewaycrds.Experimental, "Gateway API CRD channel")
@@ -79,7 +85,7 @@ func build(ctx context.Context) error {
 	return b.Ensure(ctx, os.Stderr)
 }
 
-func up(ctx context.Context, crds string) error {
+func up(ctx context.Context, crds string, withNode bool) error {
 	b, err := kubebin.Load()
 	if err != nil {
 		return err
@@ -87,8 +93,17 @@ func up(ctx context.Context, crds string) error {
 	if err := b.Ensure(ctx, os.Stderr); err != nil {
 		return err
 	}
+	runDir := localcluster.DefaultRunDir()
+	cfg := localcluster.Config{BinDir: b.BinDir, RunDir: runDir, Log: os.Stderr}
+	if withNode {
+		node, err := nodeConfig(ctx, filepath.Join(runDir, "bin"))
+		if err != nil {
+			return err
+		}
+		cfg.Node = node
+	}
 	start := time.Now()
-	c, err := localcluster.Start(ctx, localcluster.Config{BinDir: b.BinDir, RunDir: localcluster.DefaultRunDir(), Log: os.Stderr})
+	c, err := localcluster.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -102,6 +117,29 @@ func up(ctx context.Context, crds string) error {
 	fmt.Println(c.Kubeconfig)
 	return nil
 }
+
+// nodeConfig builds the node programs and maps the conformance images.
+func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, error) {
+	tools, err := kubebin.BuildNodeTools(ctx, binDir, os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	images := map[string]string{EchoBasicImage: tools.EchoBasic}
+	if extra := os.Getenv("AGJCP_IMAGE_MAP"); extra != "" {
+		for _, kv := range strings.Split(extra, ",") {
+			repo, prog, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok {
+				return nil, fmt.Errorf("AGJCP_IMAGE_MAP entry %q is not repository=program", kv)
+			}
+			images[repo] = prog
+		}
+	}
+	return &localcluster.NodeConfig{VKNode: tools.VKNode, Images: images}, nil
+}
+
+// EchoBasicImage is the repository of the echo server image that the
+// conformance manifests use.
+const EchoBasicImage = "registry.k8s.io/gateway-api/echo-basic"
 
 func installCRDs(ctx context.Context, kubeconfig, channel string) error {
 	b, err := kubebin.Load()

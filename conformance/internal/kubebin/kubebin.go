@@ -238,3 +238,41 @@ func (b *Build) Ensure(ctx context.Context, log io.Writer) error {
 	fmt.Fprintf(log, "kubebin: built in %s\n", time.Since(start).Round(time.Second))
 	return nil
 }
+
+// NodeTools are the programs of the virtual-kubelet node: the node itself
+// and the echo-basic server that stands in for the conformance suite's
+// echo-basic image.
+type NodeTools struct {
+	VKNode    string
+	EchoBasic string
+}
+
+// BuildNodeTools builds vknode (from the node module) and echo-basic (from
+// the pinned conformance module) into outDir. They are small next to the
+// Kubernetes binaries and the Go build cache makes a rebuild a relink, so
+// they are not kept in the versioned cache.
+func BuildNodeTools(ctx context.Context, outDir string, log io.Writer) (*NodeTools, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	t := &NodeTools{VKNode: filepath.Join(outDir, "vknode"), EchoBasic: filepath.Join(outDir, "echo-basic")}
+	builds := []struct{ dir, pkg, out string }{
+		{filepath.Join(root, "node"), "./cmd/vknode", t.VKNode},
+		{root, "sigs.k8s.io/gateway-api/conformance/echo-basic", t.EchoBasic},
+	}
+	for _, b := range builds {
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", b.out, b.pkg)
+		cmd.Dir = b.dir
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("go build %s: %w", b.pkg, err)
+		}
+		fmt.Fprintf(log, "kubebin: built %s in %s\n", filepath.Base(b.out), time.Since(start).Round(100*time.Millisecond))
+	}
+	return t, nil
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +44,20 @@ type Config struct {
 	// switched off; a node/pod network sets a routable address here.
 	AdvertiseAddress string
 
+	// Node, when set, also starts a virtual-kubelet node that runs pods
+	// as local processes (needs root).
+	Node *NodeConfig
+
 	Log io.Writer // progress messages; nil discards them
+}
+
+// NodeConfig describes the virtual-kubelet node.
+type NodeConfig struct {
+	VKNode  string            // path of the vknode program
+	Name    string            // node name; default vk-0
+	Images  map[string]string // image repository -> local program
+	PodCIDR string            // default 10.244.0.0/16
+	Bridge  string            // default agjcp0
 }
 
 // Cluster is a running control plane.
@@ -242,8 +257,92 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if sched.exited() {
 		return nil, fmt.Errorf("kube-scheduler exited:\n%s", logTail(c.RunDir, "kube-scheduler", 20))
 	}
+	if cfg.Node != nil {
+		if err := c.startNode(ctx, cfg.Node); err != nil {
+			return nil, err
+		}
+	}
 	fmt.Fprintf(c.log, "localcluster: ready; KUBECONFIG=%s\n", c.Kubeconfig)
 	return c, nil
+}
+
+// startNode runs vknode and waits until its Node object reports Ready.
+func (c *Cluster) startNode(ctx context.Context, n *NodeConfig) error {
+	if n.Name == "" {
+		n.Name = "vk-0"
+	}
+	args := []string{
+		"-kubeconfig=" + c.Kubeconfig,
+		"-node-name=" + n.Name,
+		"-state-dir=" + filepath.Join(c.RunDir, "node"),
+	}
+	if n.PodCIDR != "" {
+		args = append(args, "-pod-cidr="+n.PodCIDR)
+	}
+	if n.Bridge != "" {
+		args = append(args, "-bridge="+n.Bridge)
+	}
+	repos := make([]string, 0, len(n.Images))
+	for repo := range n.Images {
+		repos = append(repos, repo)
+	}
+	sort.Strings(repos)
+	for _, repo := range repos {
+		args = append(args, "-image="+repo+"="+n.Images[repo])
+	}
+	fmt.Fprintf(c.log, "localcluster: starting virtual-kubelet node %s\n", n.Name)
+	p, err := startProcess(c.RunDir, "vknode", n.VKNode, args)
+	if err != nil {
+		return err
+	}
+	c.procs = append(c.procs, p)
+	client := &http.Client{Timeout: 5 * time.Second, Transport: c.adminTransport}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if p.exited() {
+			return fmt.Errorf("vknode exited; last log lines:\n%s", logTail(c.RunDir, "vknode", 30))
+		}
+		if ready, _ := nodeReady(ctx, client, c.APIServerURL, n.Name); ready {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("node %s not Ready after 90s; vknode log:\n%s", n.Name, logTail(c.RunDir, "vknode", 30))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func nodeReady(ctx context.Context, client *http.Client, server, name string) (bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, server+"/api/v1/nodes/"+name, nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false, nil
+	}
+	var node struct {
+		Status struct {
+			Conditions []struct{ Type, Status string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&node); err != nil {
+		return false, err
+	}
+	for _, cond := range node.Status.Conditions {
+		if cond.Type == "Ready" {
+			return cond.Status == "True", nil
+		}
+	}
+	return false, nil
 }
 
 func (c *Cluster) writePKI(cfg Config) error {

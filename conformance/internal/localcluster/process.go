@@ -152,7 +152,12 @@ func stopAll(runDir string) error {
 			_ = os.Remove(file)
 			continue
 		}
-		stopPID(pid, 10*time.Second)
+		grace := 10 * time.Second
+		if name == "vknode" {
+			// The node stops its pods (and their namespaces) first.
+			grace = 45 * time.Second
+		}
+		stopPID(pid, grace)
 		_ = os.Remove(file)
 	}
 	return nil
