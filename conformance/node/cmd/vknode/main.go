@@ -22,6 +22,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -39,6 +40,7 @@ import (
 
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/podnet"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/provider"
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/svcproxy"
 )
 
 // imageFlags collects repeated -image repository=program flags.
@@ -113,11 +115,13 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 		Network:  network,
 		StateDir: stateDir,
 		Images:   images,
+		Client:   client,
 	})
 	mux := http.NewServeMux()
 	n, err := nodeutil.NewNode(nodeName,
 		func(pc nodeutil.ProviderConfig) (nodeutil.Provider, node.NodeProvider, error) {
 			describeNode(pc.Node, network.Gateway, kubeletPort, podCIDR)
+			prov.SetListers(pc.Secrets, pc.ConfigMaps)
 			return prov, nil, nil
 		},
 		nodeutil.WithClient(client),
@@ -134,6 +138,19 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	if err != nil {
 		return err
 	}
+	apiURL, err := url.Parse(cfg.Host)
+	if err != nil {
+		return err
+	}
+	if _, err := svcproxy.Run(ctx, svcproxy.Config{
+		Client:    client,
+		Device:    bridge,
+		LBPool:    network.LBPool(),
+		APIServer: apiURL.Host,
+	}); err != nil {
+		return fmt.Errorf("service proxy: %w", err)
+	}
+	log.Printf("vknode: service proxy on %s, load balancer pool %s", bridge, network.LBPool())
 	log.Printf("vknode: node %s, pod network %s on %s, kubelet API %s:%d, state %s",
 		nodeName, podCIDR, bridge, network.Gateway, kubeletPort, stateDir)
 	go func() {

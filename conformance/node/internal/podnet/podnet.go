@@ -33,6 +33,15 @@ type Network struct {
 	used map[uint32]bool
 }
 
+// LBPool returns the top 256 addresses of the pod network (never given
+// to pods when the network has at least 1024 addresses), for
+// LoadBalancer Services.
+func (n *Network) LBPool() *net.IPNet {
+	ones, bits := n.subnet.Mask.Size()
+	size := uint32(1) << uint(bits-ones)
+	return &net.IPNet{IP: addIP(n.subnet.IP, size-256), Mask: net.CIDRMask(24, 32)}
+}
+
 // Endpoint is one pod's network attachment.
 type Endpoint struct {
 	NetNS    string // name under /run/netns, usable with `ip netns exec`
@@ -87,8 +96,14 @@ func (n *Network) allocate() (net.IP, uint32, error) {
 	defer n.mu.Unlock()
 	ones, bits := n.subnet.Mask.Size()
 	size := uint32(1) << uint(bits-ones)
-	// .0 is the network, .1 the gateway, the last one broadcast.
-	for i := uint32(2); i < size-1; i++ {
+	limit := size - 1 // the last address is the broadcast
+	if size >= 1024 {
+		// The top 256 addresses are left for service and load-balancer
+		// addresses (see LBPool).
+		limit = size - 256
+	}
+	// .0 is the network, .1 the gateway.
+	for i := uint32(2); i < limit; i++ {
 		if !n.used[i] {
 			n.used[i] = true
 			return addIP(n.subnet.IP, i), i, nil

@@ -30,6 +30,8 @@ import (
 	"github.com/virtual-kubelet/virtual-kubelet/node/api"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	corev1listers "k8s.io/client-go/listers/core/v1"
 	statsv1alpha1 "k8s.io/kubelet/pkg/apis/stats/v1alpha1"
 
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/podnet"
@@ -46,6 +48,7 @@ type Config struct {
 	Network  *podnet.Network
 	StateDir string            // per-pod directories and container logs
 	Images   map[string]string // image repository (no tag or digest) -> program
+	Client   kubernetes.Interface
 }
 
 // Provider implements nodeutil.Provider and node.PodNotifier.
@@ -55,6 +58,15 @@ type Provider struct {
 	mu     sync.Mutex
 	pods   map[string]*podRuntime
 	notify func(*corev1.Pod)
+
+	secrets    corev1listers.SecretLister
+	configMaps corev1listers.ConfigMapLister
+}
+
+// SetListers gives the provider the caches virtual-kubelet maintains for
+// Secret and ConfigMap volumes.
+func (p *Provider) SetListers(secrets corev1listers.SecretLister, configMaps corev1listers.ConfigMapLister) {
+	p.secrets, p.configMaps = secrets, configMaps
 }
 
 type podRuntime struct {
@@ -64,6 +76,8 @@ type podRuntime struct {
 	startTime  metav1.Time
 	containers []*containerRuntime
 	deleted    bool
+	ctx        context.Context // ends when the pod is deleted
+	cancel     context.CancelFunc
 }
 
 type containerRuntime struct {
@@ -133,6 +147,7 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 		dir:       filepath.Join(p.cfg.StateDir, "pods", pod.Namespace+"_"+pod.Name+"_"+string(pod.UID)),
 		startTime: metav1.Now(),
 	}
+	pr.ctx, pr.cancel = context.WithCancel(context.Background())
 	p.pods[k] = pr
 	var unmapped []string
 	for _, c := range pod.Spec.Containers {
@@ -180,11 +195,39 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 			return err
 		}
 	}
+	go p.startPod(pr)
+	p.changed(pr)
+	return nil
+}
+
+// startPod writes the volumes, retrying like the kubelet while a Secret or
+// ConfigMap does not exist yet (the conformance suite creates some Secrets
+// after the pods that mount them), then starts the containers.
+func (p *Provider) startPod(pr *podRuntime) {
+	for {
+		err := p.prepareVolumes(pr.ctx, pr)
+		if err == nil {
+			break
+		}
+		p.mu.Lock()
+		for _, cr := range pr.containers {
+			cr.waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating", Message: err.Error()}
+		}
+		p.mu.Unlock()
+		p.changed(pr)
+		select {
+		case <-pr.ctx.Done():
+			for _, cr := range pr.containers {
+				close(cr.stoppedCh)
+			}
+			return
+		case <-time.After(time.Second):
+		}
+	}
+	go p.refreshTokens(pr.ctx, pr)
 	for _, cr := range pr.containers {
 		go p.supervise(pr, cr)
 	}
-	p.changed(pr)
-	return nil
 }
 
 func (p *Provider) knownImages() string {
@@ -281,12 +324,23 @@ func (p *Provider) runOnce(pr *podRuntime, cr *containerRuntime) (int, metav1.Ti
 	}
 	defer logs.Close()
 
-	var cmd *exec.Cmd
-	if pr.ep != nil {
-		cmd = exec.Command("ip", append([]string{"netns", "exec", pr.ep.NetNS, cr.program}, cr.spec.Args...)...)
-	} else {
-		cmd = exec.Command(cr.program, cr.spec.Args...)
+	script, err := p.mountScript(pr, cr.spec)
+	if err != nil {
+		return -1, started, err
 	}
+	argv := append([]string{cr.program}, cr.spec.Args...)
+	if script != "" {
+		// sh -c SCRIPT PROGRAM ARGS...: the script mounts, then execs.
+		argv = append([]string{"sh", "-c", script}, argv...)
+	}
+	switch {
+	case pr.ep != nil:
+		// ip netns exec also unshares the mount namespace.
+		argv = append([]string{"ip", "netns", "exec", pr.ep.NetNS}, argv...)
+	case script != "":
+		argv = append([]string{"unshare", "--mount", "--propagation", "private"}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = environment(pr.pod, cr.spec)
 	cmd.Dir = pr.dir
 	// Own process group so that stopping kills helpers too; SIGKILL if the
@@ -371,6 +425,7 @@ func (p *Provider) DeletePod(ctx context.Context, pod *corev1.Pod) error {
 		return errdefs.NotFoundf("pod %s is not known", k)
 	}
 	pr.deleted = true
+	pr.cancel()
 	grace := 10 * time.Second
 	if pod.DeletionGracePeriodSeconds != nil && time.Duration(*pod.DeletionGracePeriodSeconds)*time.Second < grace {
 		grace = time.Duration(*pod.DeletionGracePeriodSeconds) * time.Second
