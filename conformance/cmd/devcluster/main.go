@@ -1,0 +1,159 @@
+// Command devcluster builds, starts and stops the local Kubernetes control
+// plane used by the conformance harness and the integration tests.
+//
+//	devcluster build   build etcd/kube-* binaries into the cache (no-op when current)
+//	devcluster up      build if needed, start the control plane, install the
+//	                   Gateway API CRDs; prints the admin kubeconfig path on stdout.
+//	                   -node also starts the virtual-kubelet node vk-0 (root only),
+//	                   mapping the echo-basic image and $AGJCP_IMAGE_MAP
+//	                   ("repository=program,...") to local programs
+//	devcluster crds    (re)install the Gateway API CRDs into the running cluster
+//	devcluster down    stop the control plane and delete its run directory
+//	devcluster bindir  print the binary cache directory
+//
+// Progress goes to stderr, so `export KUBECONFIG=$(go run ./cmd/devcluster up)`
+// works. The run directory is $AGJCP_CLUSTER_DIR or <tmp>/agentgateway-jcp-cluster.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/gatewaycrds"
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/kubebin"
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/localcluster"
+)
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: devcluster build | up [-crds experimental|standard|none] | crds [-channel c] | down | bindir")
+	os.Exit(2)
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	var err error
+	switch os.Args[1] {
+	case "build":
+		err = build(ctx)
+	case "bindir":
+		var b *kubebin.Build
+		if b, err = kubebin.Load(); err == nil {
+			fmt.Println(b.BinDir)
+		}
+	case "up":
+		fs := flag.NewFlagSet("up", flag.ExitOnError)
+		crds := fs.String("crds", gatewaycrds.Experimental, "Gateway API CRD channel to install, or none")
+		withNode := fs.Bool("node", false, "also start the virtual-kubelet node")
+		_ = fs.Parse(os.Args[2:])
+		err = up(ctx, *crds, *withNode)
+	case "crds":
+		fs := flag.NewFlagSet("crds", flag.ExitOnError)
+		channel := fs.String("channel", gatewaycrds.Experimental, "Gateway API CRD channel")
+		_ = fs.Parse(os.Args[2:])
+		err = installCRDs(ctx, localcluster.KubeconfigPath(localcluster.DefaultRunDir()), *channel)
+	case "down":
+		dir := localcluster.DefaultRunDir()
+		err = localcluster.StopRunDir(dir)
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "devcluster: stopped and removed %s\n", dir)
+		}
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "devcluster:", err)
+		os.Exit(1)
+	}
+}
+
+func build(ctx context.Context) error {
+	b, err := kubebin.Load()
+	if err != nil {
+		return err
+	}
+	return b.Ensure(ctx, os.Stderr)
+}
+
+func up(ctx context.Context, crds string, withNode bool) error {
+	b, err := kubebin.Load()
+	if err != nil {
+		return err
+	}
+	if err := b.Ensure(ctx, os.Stderr); err != nil {
+		return err
+	}
+	runDir := localcluster.DefaultRunDir()
+	cfg := localcluster.Config{BinDir: b.BinDir, RunDir: runDir, Log: os.Stderr}
+	if withNode {
+		node, err := nodeConfig(ctx, filepath.Join(runDir, "bin"))
+		if err != nil {
+			return err
+		}
+		cfg.Node = node
+	}
+	start := time.Now()
+	c, err := localcluster.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "devcluster: control plane up in %s\n", time.Since(start).Round(100*time.Millisecond))
+	if crds != "none" {
+		if err := installCRDs(ctx, c.Kubeconfig, crds); err != nil {
+			_ = c.Stop()
+			return err
+		}
+	}
+	fmt.Println(c.Kubeconfig)
+	return nil
+}
+
+// nodeConfig builds the node programs and maps the conformance images.
+func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, error) {
+	tools, err := kubebin.BuildNodeTools(ctx, binDir, os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	images := map[string]string{EchoBasicImage: tools.EchoBasic}
+	if extra := os.Getenv("AGJCP_IMAGE_MAP"); extra != "" {
+		for _, kv := range strings.Split(extra, ",") {
+			repo, prog, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok {
+				return nil, fmt.Errorf("AGJCP_IMAGE_MAP entry %q is not repository=program", kv)
+			}
+			images[repo] = prog
+		}
+	}
+	return &localcluster.NodeConfig{VKNode: tools.VKNode, Images: images}, nil
+}
+
+// EchoBasicImage is the repository of the echo server image that the
+// conformance manifests use.
+const EchoBasicImage = "registry.k8s.io/gateway-api/echo-basic"
+
+func installCRDs(ctx context.Context, kubeconfig, channel string) error {
+	b, err := kubebin.Load()
+	if err != nil {
+		return err
+	}
+	root, err := kubebin.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	bundle, err := gatewaycrds.Locate(ctx, root, channel)
+	if err != nil {
+		return err
+	}
+	_, err = gatewaycrds.Install(ctx, b.Path(kubebin.Kubectl), kubeconfig, bundle, os.Stderr)
+	return err
+}
