@@ -186,7 +186,21 @@ public final class Translator {
     return new Diagnostic(
         ObjectRef.of(object),
         Diagnostic.Severity.ERROR,
-        "translation failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        "translation failed: "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + ourFrame(e));
+  }
+
+  /** Where in the translator it failed, so the diagnostic is actionable. */
+  private static String ourFrame(RuntimeException e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith("dev.agentgatewayjcp.")) {
+        return " at " + frame;
+      }
+    }
+    return "";
   }
 
   private static GatewayStatus failedGateway(TranslationContext ctx, Gateway gw, RuntimeException e) {

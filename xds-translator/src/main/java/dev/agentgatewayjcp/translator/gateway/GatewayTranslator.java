@@ -76,6 +76,10 @@ public final class GatewayTranslator {
     int validListeners = 0;
 
     for (Listener listener : specs) {
+      if (listener == null || listener.getName() == null || listener.getPort() == null) {
+        // Nothing can refer to it and status cannot name it; it only counts as invalid.
+        continue;
+      }
       ConditionList conditions = new ConditionList(ctx.clock(), generation);
       conditions.set("Accepted", true, "Accepted", OK);
       conditions.set("Programmed", true, "Programmed", OK);
@@ -227,7 +231,9 @@ public final class GatewayTranslator {
     boolean invalid = false;
     for (RouteGroupKind rgk : allowed.getKinds()) {
       String group = rgk.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : rgk.getGroup();
-      if (ReferenceGrants.GATEWAY_GROUP.equals(group) && available.contains(rgk.getKind())) {
+      if (ReferenceGrants.GATEWAY_GROUP.equals(group)
+          && rgk.getKind() != null
+          && available.contains(rgk.getKind())) {
         requested.add(rgk.getKind());
       } else {
         invalid = true;

@@ -43,7 +43,7 @@ public final class HttpRouteTranslator {
     List<String> hostnames =
         route.getSpec() == null || route.getSpec().getHostnames() == null
             ? List.of()
-            : route.getSpec().getHostnames();
+            : route.getSpec().getHostnames().stream().filter(h -> h != null).toList();
     List<ParentResolver.ParentResult> parents =
         ParentResolver.resolve(
             "HTTPRoute", ns, hostnames, route.getSpec() == null ? null : route.getSpec().getParentRefs(), gateways);
