@@ -426,11 +426,18 @@ public final class IncrementalEngine {
     if (Objects.equals(before, now)) {
       return;
     }
+    Set<RouteTranslation.ListenerAttachment> oldAttachments =
+        before == null ? Set.of() : before.attachments();
+    Set<RouteTranslation.ListenerAttachment> newAttachments =
+        now == null ? Set.of() : now.attachments();
+    boolean attachmentsChanged = !oldAttachments.equals(newAttachments);
     if (before != null) {
       before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));
       for (RouteTranslation.ListenerAttachment a : before.attachments()) {
         attached.get(a.gateway()).merge(a.listener(), -1, Integer::sum);
-        step.statusDirty.add(a.gateway());
+        if (attachmentsChanged) {
+          step.statusDirty.add(a.gateway());
+        }
       }
       before.serviceAddresses().forEach((gw, names) -> names.forEach(n -> useService(gw, n, -1, step)));
       routes.remove(node.ref());
@@ -439,7 +446,9 @@ public final class IncrementalEngine {
       now.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), r)));
       for (RouteTranslation.ListenerAttachment a : now.attachments()) {
         attached.computeIfAbsent(a.gateway(), k -> new HashMap<>()).merge(a.listener(), 1, Integer::sum);
-        step.statusDirty.add(a.gateway());
+        if (attachmentsChanged) {
+          step.statusDirty.add(a.gateway());
+        }
       }
       now.serviceAddresses().forEach((gw, names) -> names.forEach(n -> useService(gw, n, 1, step)));
       routes.put(node.ref(), now);
@@ -527,7 +536,8 @@ public final class IncrementalEngine {
             changedAddresses.add(name);
           }
         });
-    AddressTranslation current = new AddressTranslation(addresses, workloadsByService);
+    AddressTranslation current =
+        addressCandidates.isEmpty() ? null : new AddressTranslation(addresses, workloadsByService);
     Map<GatewayKey, TranslationDelta.GatewayDelta> out = new TreeMap<>();
     Set<GatewayKey> all = new TreeSet<>(step.touchedGateways);
     all.addAll(addressCandidates);
