@@ -1,6 +1,7 @@
 package dev.agentgatewayjcp.translator.engine;
 
 import dev.agentgatewayjcp.translator.input.ObjectRef;
+import dev.agentgatewayjcp.translator.input.YamlInputs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Objects;
 
@@ -16,9 +17,10 @@ public record InputChange(ObjectRef ref, HasMetadata object) {
     Objects.requireNonNull(ref, "ref");
   }
 
-  /** A create or an update. */
+  /** A create or an update; Gateway API v1beta1 objects are converted to v1. */
   public static InputChange upsert(HasMetadata object) {
-    return new InputChange(ObjectRef.of(object), object);
+    HasMetadata v1 = YamlInputs.toV1(object);
+    return new InputChange(ObjectRef.of(v1), v1);
   }
 
   /** A delete. */
