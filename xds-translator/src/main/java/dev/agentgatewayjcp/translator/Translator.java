@@ -125,18 +125,9 @@ public final class Translator {
       route.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
       route.serviceAddresses().forEach((gw, names) -> services.get(gw).addAll(names));
       List<RouteParentStatus> parents = new ArrayList<>(route.parents());
-      if ("GRPCRoute".equals(route.route().kind())) {
-        GRPCRouteStatus s = new GRPCRouteStatus();
-        s.setParents(parents);
-        statuses.put(route.route(), s);
-      } else {
-        HTTPRouteStatus s = new HTTPRouteStatus();
-        s.setParents(parents);
-        statuses.put(route.route(), s);
-      }
-      for (RouteParentStatus p : route.parents()) {
-        warnings(route.route(), "parent " + p.getParentRef().getName() + ": ", p.getConditions(), diagnostics);
-      }
+      KubernetesResource status = routeStatus(route);
+      statuses.put(route.route(), status);
+      diagnostics.addAll(warnings(route.route(), status));
     }
 
     TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
@@ -145,10 +136,7 @@ public final class Translator {
       GatewayStatus status = e.getValue().status(attached.getOrDefault(gw, Map.of()));
       ObjectRef ref = InputKind.GATEWAY.ref(gw.namespace(), gw.name());
       statuses.put(ref, status);
-      warnings(ref, "", status.getConditions(), diagnostics);
-      for (ListenerStatus ls : status.getListeners()) {
-        warnings(ref, "listener " + ls.getName() + ": ", ls.getConditions(), diagnostics);
-      }
+      diagnostics.addAll(warnings(ref, status));
       outputs.put(
           gw,
           new GatewayOutput(
@@ -164,8 +152,46 @@ public final class Translator {
     return new GatewayKey(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
   }
 
+  /** The route status object for a translated route: only our parents' entries. */
+  public static KubernetesResource routeStatus(RouteTranslation route) {
+    List<RouteParentStatus> parents = new ArrayList<>(route.parents());
+    if ("GRPCRoute".equals(route.route().kind())) {
+      GRPCRouteStatus s = new GRPCRouteStatus();
+      s.setParents(parents);
+      return s;
+    }
+    HTTPRouteStatus s = new HTTPRouteStatus();
+    s.setParents(parents);
+    return s;
+  }
+
+  /** WARNING diagnostics for every unhealthy condition of a status we computed. */
+  public static List<Diagnostic> warnings(ObjectRef ref, KubernetesResource status) {
+    List<Diagnostic> out = new ArrayList<>();
+    if (status instanceof GatewayStatus gs) {
+      warnings(ref, "", gs.getConditions(), out);
+      if (gs.getListeners() != null) {
+        for (ListenerStatus ls : gs.getListeners()) {
+          warnings(ref, "listener " + ls.getName() + ": ", ls.getConditions(), out);
+        }
+      }
+    } else if (status instanceof HTTPRouteStatus hs) {
+      for (RouteParentStatus p : hs.getParents()) {
+        warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
+      }
+    } else if (status instanceof GRPCRouteStatus gs) {
+      for (RouteParentStatus p : gs.getParents()) {
+        warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
+      }
+    }
+    return out;
+  }
+
   private static void warnings(
       ObjectRef ref, String prefix, List<Condition> conditions, List<Diagnostic> out) {
+    if (conditions == null) {
+      return;
+    }
     for (Condition c : conditions) {
       boolean bad =
           switch (c.getType()) {
@@ -182,14 +208,30 @@ public final class Translator {
     }
   }
 
-  private static Diagnostic failure(HasMetadata object, RuntimeException e) {
+  /** The ERROR diagnostic for an object the translator failed on. */
+  public static Diagnostic failure(HasMetadata object, RuntimeException e) {
     return new Diagnostic(
         ObjectRef.of(object),
         Diagnostic.Severity.ERROR,
-        "translation failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        "translation failed: "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + ourFrame(e));
   }
 
-  private static GatewayStatus failedGateway(TranslationContext ctx, Gateway gw, RuntimeException e) {
+  /** Where in the translator it failed, so the diagnostic is actionable. */
+  private static String ourFrame(RuntimeException e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith("dev.agentgatewayjcp.")) {
+        return " at " + frame;
+      }
+    }
+    return "";
+  }
+
+  /** The status of a Gateway the translator failed on. */
+  public static GatewayStatus failedGateway(TranslationContext ctx, Gateway gw, RuntimeException e) {
     ConditionList conditions = new ConditionList(ctx.clock(), gw.getMetadata().getGeneration());
     conditions.set("Accepted", false, "Invalid", "the Gateway could not be translated: " + e.getMessage());
     conditions.set("Programmed", false, "Invalid", "the Gateway could not be translated");

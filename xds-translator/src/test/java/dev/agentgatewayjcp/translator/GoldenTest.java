@@ -44,6 +44,7 @@ class GoldenTest {
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                   .disable(YAMLGenerator.Feature.SPLIT_LINES)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                   .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE))
           .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
 

@@ -13,6 +13,7 @@ import dev.agentgatewayjcp.api.workload.WorkloadStatus;
 import dev.agentgatewayjcp.api.workload.WorkloadType;
 import dev.agentgatewayjcp.translator.input.InputIndex;
 import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
 import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -22,6 +23,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.SortedMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,28 +45,95 @@ public final class AddressTranslator {
 
   private AddressTranslator() {}
 
+  /**
+   * ServiceAddresses is what one Service contributes: its own entry and, per workload uid, a
+   * partial Workload that lists only this Service.
+   *
+   * @param service the Service object
+   * @param name the xDS name of the Service entry, {@code <ns>/<hostname>}
+   * @param resource the Service entry
+   * @param workloads partial workloads by uid
+   */
+  public record ServiceAddresses(
+      ObjectRef service, String name, XdsResource resource, SortedMap<String, Workload> workloads) {
+    public ServiceAddresses {
+      workloads = Collections.unmodifiableSortedMap(new TreeMap<>(workloads));
+    }
+  }
+
   /** Translates every Service and EndpointSlice in the view. */
   public static AddressTranslation translate(TranslationContext ctx) {
-    TreeMap<String, XdsResource> resources = new TreeMap<>();
-    Map<String, SortedSet<String>> workloadsByService = new HashMap<>();
-    // Workloads are merged across slices before they are frozen into resources.
-    TreeMap<String, Workload.Builder> workloads = new TreeMap<>();
+    List<ServiceAddresses> perService = new ArrayList<>();
     for (Service service : ctx.list(InputKind.SERVICE)) {
-      dev.agentgatewayjcp.api.workload.Service out = service(ctx, service);
-      if (out == null) {
-        continue;
-      }
-      String name = out.getNamespace() + "/" + out.getHostname();
-      resources.put(name, XdsResource.of(name, Address.newBuilder().setService(out).build()));
-      String sliceKey = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
-      for (EndpointSlice slice : ctx.byIndex(InputIndex.ENDPOINT_SLICES_BY_SERVICE, sliceKey)) {
-        addEndpoints(ctx, service, name, slice, workloads, workloadsByService);
+      ServiceAddresses addresses = forService(ctx, service);
+      if (addresses != null) {
+        perService.add(addresses);
       }
     }
-    workloads.forEach(
-        (uid, builder) ->
-            resources.put(uid, XdsResource.of(uid, Address.newBuilder().setWorkload(builder).build())));
+    return combine(perService);
+  }
+
+  /**
+   * Combines per-Service contributions, given in Service (namespace, name) order, into the
+   * cluster's Address entries. A Pod behind several Services becomes one Workload listing all.
+   */
+  public static AddressTranslation combine(Collection<ServiceAddresses> perService) {
+    TreeMap<String, XdsResource> resources = new TreeMap<>();
+    Map<String, SortedSet<String>> workloadsByService = new HashMap<>();
+    TreeMap<String, List<Workload>> partials = new TreeMap<>();
+    for (ServiceAddresses s : perService) {
+      resources.put(s.name(), s.resource());
+      if (!s.workloads().isEmpty()) {
+        workloadsByService.put(s.name(), new TreeSet<>(s.workloads().keySet()));
+      }
+      s.workloads().forEach((uid, w) -> partials.computeIfAbsent(uid, k -> new ArrayList<>()).add(w));
+    }
+    partials.forEach((uid, list) -> resources.put(uid, workloadResource(list)));
     return new AddressTranslation(resources, workloadsByService);
+  }
+
+  /** The Address entry of a workload from its partials, in Service order. */
+  public static XdsResource workloadResource(List<Workload> partials) {
+    Workload.Builder merged = partials.get(0).toBuilder();
+    for (int i = 1; i < partials.size(); i++) {
+      Workload w = partials.get(i);
+      Set<ByteString> known = new LinkedHashSet<>(merged.getAddressesList());
+      for (ByteString a : w.getAddressesList()) {
+        if (known.add(a)) {
+          merged.addAddresses(a);
+        }
+      }
+      if (w.getStatus() == WorkloadStatus.HEALTHY) {
+        merged.setStatus(WorkloadStatus.HEALTHY);
+      }
+      if (merged.getNode().isEmpty()) {
+        merged.setNode(w.getNode());
+      }
+      merged.putAllServices(w.getServicesMap());
+    }
+    return XdsResource.of(merged.getUid(), Address.newBuilder().setWorkload(merged).build());
+  }
+
+  /** What one Service contributes, or null for a Service the proxy cannot reach. */
+  public static ServiceAddresses forService(TranslationContext ctx, Service service) {
+    dev.agentgatewayjcp.api.workload.Service out = service(ctx, service);
+    if (out == null) {
+      return null;
+    }
+    String name = out.getNamespace() + "/" + out.getHostname();
+    TreeMap<String, Workload.Builder> workloads = new TreeMap<>();
+    Map<String, SortedSet<String>> ignored = new HashMap<>();
+    String sliceKey = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+    for (EndpointSlice slice : ctx.byIndex(InputIndex.ENDPOINT_SLICES_BY_SERVICE, sliceKey)) {
+      addEndpoints(ctx, service, name, slice, workloads, ignored);
+    }
+    TreeMap<String, Workload> built = new TreeMap<>();
+    workloads.forEach((uid, b) -> built.put(uid, b.build()));
+    return new ServiceAddresses(
+        ObjectRef.of(service),
+        name,
+        XdsResource.of(name, Address.newBuilder().setService(out).build()),
+        built);
   }
 
   /** The Service entry, or null for kinds of Service the proxy cannot reach (ExternalName). */

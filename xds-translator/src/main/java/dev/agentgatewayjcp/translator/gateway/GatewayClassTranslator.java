@@ -19,7 +19,12 @@ public final class GatewayClassTranslator {
       List.of(
           "GRPCRoute",
           "Gateway",
+          "GatewayHTTPListenerIsolation",
+          "GatewayPort8080",
           "HTTPRoute",
+          "HTTPRoute303RedirectStatusCode",
+          "HTTPRoute307RedirectStatusCode",
+          "HTTPRoute308RedirectStatusCode",
           "HTTPRouteBackendProtocolH2C",
           "HTTPRouteBackendProtocolWebSocket",
           "HTTPRouteBackendRequestHeaderModification",

@@ -76,6 +76,10 @@ public final class GatewayTranslator {
     int validListeners = 0;
 
     for (Listener listener : specs) {
+      if (listener == null || listener.getName() == null || listener.getPort() == null) {
+        // Nothing can refer to it and status cannot name it; it only counts as invalid.
+        continue;
+      }
       ConditionList conditions = new ConditionList(ctx.clock(), generation);
       conditions.set("Accepted", true, "Accepted", OK);
       conditions.set("Programmed", true, "Programmed", OK);
@@ -187,6 +191,8 @@ public final class GatewayTranslator {
       gwConditions.set(
           "Accepted", false, "ListenersNotValid", "None of the Gateway's listeners are valid");
     }
+    invalidParameters(ctx, gateway)
+        .ifPresent(message -> gwConditions.set("Accepted", false, "InvalidParameters", message));
     List<GatewayStatusAddress> addresses = new ArrayList<>();
     programmedCondition(ctx, gateway, validListeners, binds.keySet(), gwConditions, addresses);
 
@@ -197,6 +203,27 @@ public final class GatewayTranslator {
         gwConditions.toList(),
         addresses,
         drafts);
+  }
+
+  /**
+   * Why {@code spec.infrastructure.parametersRef} is unusable, if it is: we accept only a
+   * ConfigMap in the Gateway's namespace (the deployer reads it), and it must exist.
+   */
+  private static java.util.Optional<String> invalidParameters(TranslationContext ctx, Gateway gateway) {
+    var infrastructure = gateway.getSpec().getInfrastructure();
+    var ref = infrastructure == null ? null : infrastructure.getParametersRef();
+    if (ref == null) {
+      return java.util.Optional.empty();
+    }
+    String group = ref.getGroup() == null ? "" : ref.getGroup();
+    if (!group.isEmpty() || !"ConfigMap".equals(ref.getKind())) {
+      return java.util.Optional.of(
+          "parametersRef kind " + (group.isEmpty() ? "" : group + "/") + ref.getKind() + " is not supported; use a ConfigMap");
+    }
+    if (ctx.get(InputKind.CONFIG_MAP, gateway.getMetadata().getNamespace(), ref.getName()).isEmpty()) {
+      return java.util.Optional.of("parametersRef ConfigMap " + ref.getName() + " not found");
+    }
+    return java.util.Optional.empty();
   }
 
   /** The Bind key of a port of a Gateway: {@code <port>/<ns>/<name>}. */
@@ -227,7 +254,9 @@ public final class GatewayTranslator {
     boolean invalid = false;
     for (RouteGroupKind rgk : allowed.getKinds()) {
       String group = rgk.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : rgk.getGroup();
-      if (ReferenceGrants.GATEWAY_GROUP.equals(group) && available.contains(rgk.getKind())) {
+      if (ReferenceGrants.GATEWAY_GROUP.equals(group)
+          && rgk.getKind() != null
+          && available.contains(rgk.getKind())) {
         requested.add(rgk.getKind());
       } else {
         invalid = true;

@@ -149,8 +149,12 @@ public final class InMemoryInputView implements InputView {
       }
     }
 
-    /** Adds (or replaces) an object; objects of kinds the translator does not read are ignored. */
-    public Builder add(HasMetadata object) {
+    /**
+     * Adds (or replaces) an object; Gateway API v1beta1 objects are converted to v1, and objects
+     * of kinds the translator does not read are ignored.
+     */
+    public Builder add(HasMetadata input) {
+      HasMetadata object = YamlInputs.toV1(input);
       Optional<InputKind<?>> kind = InputKind.of(object);
       if (kind.isPresent() && object.getMetadata() != null && object.getMetadata().getName() != null) {
         InputKind<?> k = kind.get();

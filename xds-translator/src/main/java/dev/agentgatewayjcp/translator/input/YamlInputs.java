@@ -45,6 +45,25 @@ public final class YamlInputs {
     return objects;
   }
 
+  /**
+   * The object as the translator reads it: Gateway API {@code v1beta1} model objects (as a
+   * client watching older CRD versions delivers them) are converted to their {@code v1} class;
+   * anything else is returned as is.
+   */
+  public static HasMetadata toV1(HasMetadata object) {
+    if (object == null || !GATEWAY_API_V1BETA1.equals(object.getApiVersion())) {
+      return object;
+    }
+    ObjectNode node = YAML.valueToTree(object);
+    node.put("apiVersion", GATEWAY_API_V1);
+    try {
+      KubernetesResource converted = YAML.treeToValue(node, KubernetesResource.class);
+      return converted instanceof HasMetadata h ? h : object;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot convert " + object.getKind() + " to v1", e);
+    }
+  }
+
   private static void addDocument(JsonNode doc, List<HasMetadata> objects) throws IOException {
     if (!(doc instanceof ObjectNode node)) {
       throw new IOException("a document is not a mapping: " + doc);

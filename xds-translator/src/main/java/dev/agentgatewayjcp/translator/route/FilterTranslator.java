@@ -190,20 +190,26 @@ final class FilterTranslator {
     return config;
   }
 
-  private static HeaderModifier.Builder merge(HeaderModifier.Builder into, HTTPHeaderFilter f) {
+  private static HeaderModifier.Builder merge(HeaderModifier.Builder into, HTTPHeaderFilter f)
+      throws InvalidRuleException {
     HeaderModifier.Builder b = into == null ? HeaderModifier.newBuilder() : into;
     if (f.getAdd() != null) {
       for (HTTPHeader h : f.getAdd()) {
+        HttpMatchTranslator.requireName("header modifier", h.getName());
         b.addAdd(Header.newBuilder().setName(h.getName()).setValue(nullToEmpty(h.getValue())));
       }
     }
     if (f.getSet() != null) {
       for (HTTPHeader h : f.getSet()) {
+        HttpMatchTranslator.requireName("header modifier", h.getName());
         b.addSet(Header.newBuilder().setName(h.getName()).setValue(nullToEmpty(h.getValue())));
       }
     }
     if (f.getRemove() != null) {
-      b.addAllRemove(f.getRemove());
+      for (String name : f.getRemove()) {
+        HttpMatchTranslator.requireName("header modifier", name);
+        b.addRemove(name);
+      }
     }
     return b;
   }
@@ -259,16 +265,16 @@ final class FilterTranslator {
       b.setAllowCredentials(f.getAllowCredentials());
     }
     if (f.getAllowHeaders() != null) {
-      b.addAllAllowHeaders(f.getAllowHeaders());
+      b.addAllAllowHeaders(present(f.getAllowHeaders()));
     }
     if (f.getAllowMethods() != null) {
-      b.addAllAllowMethods(f.getAllowMethods());
+      b.addAllAllowMethods(present(f.getAllowMethods()));
     }
     if (f.getAllowOrigins() != null) {
-      b.addAllAllowOrigins(f.getAllowOrigins());
+      b.addAllAllowOrigins(present(f.getAllowOrigins()));
     }
     if (f.getExposeHeaders() != null) {
-      b.addAllExposeHeaders(f.getExposeHeaders());
+      b.addAllExposeHeaders(present(f.getExposeHeaders()));
     }
     if (f.getMaxAge() != null) {
       b.setMaxAge(com.google.protobuf.Duration.newBuilder().setSeconds(f.getMaxAge()));
@@ -311,6 +317,10 @@ final class FilterTranslator {
         .setBackend(resolved.reference())
         .setPercentage(percentage)
         .build();
+  }
+
+  private static List<String> present(List<String> values) {
+    return values.stream().filter(v -> v != null).toList();
   }
 
   private static String nullToEmpty(String s) {

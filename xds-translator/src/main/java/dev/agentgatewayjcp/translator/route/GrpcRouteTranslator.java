@@ -41,7 +41,7 @@ public final class GrpcRouteTranslator {
     List<String> hostnames =
         route.getSpec() == null || route.getSpec().getHostnames() == null
             ? List.of()
-            : route.getSpec().getHostnames();
+            : route.getSpec().getHostnames().stream().filter(h -> h != null).toList();
     List<ParentResolver.ParentResult> parents =
         ParentResolver.resolve(
             "GRPCRoute", ns, hostnames, route.getSpec() == null ? null : route.getSpec().getParentRefs(), gateways);
@@ -141,6 +141,7 @@ public final class GrpcRouteTranslator {
     }
     if (m.getHeaders() != null) {
       for (GRPCHeaderMatch h : m.getHeaders()) {
+        HttpMatchTranslator.requireName("header match", h.getName());
         HeaderMatch.Builder hm = HeaderMatch.newBuilder().setName(h.getName());
         String type = h.getType() == null ? "Exact" : h.getType();
         switch (type) {

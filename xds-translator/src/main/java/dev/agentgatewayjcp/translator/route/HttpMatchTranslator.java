@@ -24,6 +24,7 @@ public final class HttpMatchTranslator {
     out.setPath(path(match.getPath()));
     if (match.getHeaders() != null) {
       for (HTTPHeaderMatch h : match.getHeaders()) {
+        requireName("header match", h.getName());
         HeaderMatch.Builder hm = HeaderMatch.newBuilder().setName(h.getName());
         String type = h.getType() == null ? "Exact" : h.getType();
         switch (type) {
@@ -40,6 +41,7 @@ public final class HttpMatchTranslator {
     }
     if (match.getQueryParams() != null) {
       for (HTTPQueryParamMatch q : match.getQueryParams()) {
+        requireName("query parameter match", q.getName());
         QueryMatch.Builder qm = QueryMatch.newBuilder().setName(q.getName());
         String type = q.getType() == null ? "Exact" : q.getType();
         switch (type) {
@@ -72,6 +74,13 @@ public final class HttpMatchTranslator {
       }
       default -> throw new InvalidRuleException("UnsupportedValue", "unsupported path match type " + type);
     };
+  }
+
+  /** Throws unless a match or modifier names its header or parameter. */
+  static void requireName(String what, String name) throws InvalidRuleException {
+    if (name == null || name.isEmpty()) {
+      throw new InvalidRuleException("UnsupportedValue", what + " without a name");
+    }
   }
 
   private static String leadingSlash(String value) {

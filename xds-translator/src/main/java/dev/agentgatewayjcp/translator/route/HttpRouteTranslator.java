@@ -43,7 +43,7 @@ public final class HttpRouteTranslator {
     List<String> hostnames =
         route.getSpec() == null || route.getSpec().getHostnames() == null
             ? List.of()
-            : route.getSpec().getHostnames();
+            : route.getSpec().getHostnames().stream().filter(h -> h != null).toList();
     List<ParentResolver.ParentResult> parents =
         ParentResolver.resolve(
             "HTTPRoute", ns, hostnames, route.getSpec() == null ? null : route.getSpec().getParentRefs(), gateways);
@@ -169,8 +169,12 @@ public final class HttpRouteTranslator {
       return null;
     }
     Retry.Builder r = Retry.newBuilder();
+    if (retry.getAttempts() != null && retry.getAttempts() < 0) {
+      throw new InvalidRuleException("UnsupportedValue", "retry.attempts must not be negative");
+    }
     if (retry.getAttempts() != null) {
-      r.setAttempts(retry.getAttempts());
+      // The proxy keeps only the low 8 bits (256 would become 0, read as 1).
+      r.setAttempts(Math.min(retry.getAttempts(), 255));
     }
     if (retry.getCodes() != null) {
       for (Integer code : retry.getCodes()) {

@@ -178,11 +178,20 @@ final class RouteAssembler {
         seconds = 0;
       }
     }
-    return String.format("%010d", seconds);
+    return zeroPad(seconds, 10);
   }
 
   /** Rule and match indexes are zero-padded so that rule 10 sorts after rule 2. */
   static String pad(int index) {
-    return String.format("%02d", index);
+    return zeroPad(index, 2);
+  }
+
+  // String.format is measurably slow on this path (one call per Route).
+  private static String zeroPad(long value, int width) {
+    String digits = Long.toString(value);
+    if (digits.length() >= width) {
+      return digits;
+    }
+    return "0".repeat(width - digits.length()) + digits;
   }
 }

@@ -68,6 +68,20 @@ class InMemoryInputViewTest {
   }
 
   @Test
+  void v1beta1ModelObjectsConvertToV1() {
+    var beta =
+        new io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrantBuilder()
+            .withNewMetadata().withName("g").withNamespace("ns").endMetadata()
+            .withNewSpec().addNewFrom().withGroup("gateway.networking.k8s.io").withKind("HTTPRoute").withNamespace("a").endFrom()
+            .addNewTo().withGroup("").withKind("Service").endTo().endSpec()
+            .build();
+    var converted = YamlInputs.toV1(beta);
+    assertThat(converted).isInstanceOf(ReferenceGrant.class);
+    assertThat(((ReferenceGrant) converted).getSpec().getTo().get(0).getKind()).isEqualTo("Service");
+    assertThat(InMemoryInputView.of(List.of(converted)).list(InputKind.REFERENCE_GRANT)).hasSize(1);
+  }
+
+  @Test
   void indexesAndCopiesWork() {
     InMemoryInputView view = InMemoryInputView.fromYaml(YAML);
     assertThat(view.byIndex(InputIndex.ENDPOINT_SLICES_BY_SERVICE, "ns1/svc")).hasSize(1);

@@ -1,0 +1,611 @@
+package dev.agentgatewayjcp.translator.engine;
+
+import dev.agentgatewayjcp.api.workload.Workload;
+import dev.agentgatewayjcp.translator.Diagnostic;
+import dev.agentgatewayjcp.translator.GatewayOutput;
+import dev.agentgatewayjcp.translator.TranslationResult;
+import dev.agentgatewayjcp.translator.Translator;
+import dev.agentgatewayjcp.translator.address.AddressTranslation;
+import dev.agentgatewayjcp.translator.address.AddressTranslator;
+import dev.agentgatewayjcp.translator.gateway.GatewayClassTranslator;
+import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
+import dev.agentgatewayjcp.translator.gateway.GatewayTranslator;
+import dev.agentgatewayjcp.translator.input.InputIndex;
+import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
+import dev.agentgatewayjcp.translator.input.TranslationContext;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import dev.agentgatewayjcp.translator.output.GatewayKey;
+import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
+import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.RouteTranslation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * IncrementalEngine keeps the translation of a changing set of inputs current, recomputing only
+ * what a change can affect, and reports exactly what changed.
+ *
+ * <p>Each per-object computation (a GatewayClass status, a Gateway, a route, a Service's
+ * addresses) records what it read through its {@link TranslationContext}; a change re-runs the
+ * computations that read the changed object, a listing of its kind, or an index bucket it left
+ * or entered. Routes also record which Gateway translations they looked up, so a changed Gateway
+ * re-runs only its routes. Outputs are folded into per-Gateway views by difference, so the cost
+ * of a change does not grow with the number of unaffected routes.
+ *
+ * <p>{@link #result()} equals {@link Translator#translate} over the same inputs; a randomized
+ * test holds it to that after every change. Not thread-safe: one thread owns an engine.
+ */
+public final class IncrementalEngine {
+
+  /** Computations run in this order: routes read Gateway translations, nothing reads routes. */
+  private enum NodeKind {
+    CLASS,
+    SERVICE,
+    GATEWAY,
+    ROUTE
+  }
+
+  private record Node(NodeKind kind, ObjectRef ref) {}
+
+  private final MutableInputView view = new MutableInputView();
+  private final TranslationContext plain;
+
+  // Dependency graph: who read what.
+  private final Map<Node, ReadSet> readsOf = new HashMap<>();
+  private final Map<ObjectRef, Set<Node>> objectReaders = new HashMap<>();
+  private final Map<ReadSet.KindScope, Set<Node>> kindReaders = new HashMap<>();
+  private final Map<ReadSet.Bucket, Set<Node>> bucketReaders = new HashMap<>();
+  private final Map<GatewayKey, Set<Node>> gatewayReaders = new HashMap<>();
+
+  // Per-computation results.
+  private final TreeMap<GatewayKey, GatewayTranslation> gateways = new TreeMap<>();
+  private final Map<ObjectRef, RouteTranslation> routes = new HashMap<>();
+  private final TreeMap<ObjectRef, AddressTranslator.ServiceAddresses> services = new TreeMap<>();
+  private final Map<ObjectRef, Diagnostic> failures = new HashMap<>();
+
+  // Assembled output.
+  private final Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
+  private final Map<GatewayKey, Map<String, Integer>> attached = new HashMap<>();
+  private final Map<GatewayKey, Map<String, Integer>> serviceUse = new HashMap<>();
+  private final Map<String, Set<GatewayKey>> serviceUsers = new HashMap<>();
+  private final Map<GatewayKey, SortedSet<String>> addressNames = new HashMap<>();
+  private final TreeMap<String, XdsResource> addresses = new TreeMap<>();
+  private final Map<String, TreeMap<ObjectRef, Workload>> partials = new HashMap<>();
+  private final Map<String, SortedSet<String>> workloadsByService = new HashMap<>();
+  private final TreeMap<ObjectRef, KubernetesResource> statuses = new TreeMap<>();
+  private final Map<ObjectRef, List<Diagnostic>> warnings = new HashMap<>();
+
+  /** Per-step bookkeeping: the value each output had before this step first touched it. */
+  private final class Step {
+    final Map<GatewayKey, Map<String, XdsResource>> resourcesBefore = new HashMap<>();
+    final Map<String, XdsResource> addressesBefore = new HashMap<>();
+    final Map<ObjectRef, KubernetesResource> statusesBefore = new HashMap<>();
+    final Set<GatewayKey> gatewaysBefore = new HashSet<>(gateways.keySet());
+    final Set<GatewayKey> touchedGateways = new HashSet<>();
+    final Set<GatewayKey> statusDirty = new HashSet<>();
+    final Set<GatewayKey> serviceSetChanged = new HashSet<>();
+    final Set<String> servicesTouched = new HashSet<>();
+    final Set<String> uidsTouched = new HashSet<>();
+
+    void putResource(GatewayKey gw, String name, XdsResource value) {
+      TreeMap<String, XdsResource> map = resources.get(gw);
+      if (map == null) {
+        return;
+      }
+      resourcesBefore.computeIfAbsent(gw, k -> new HashMap<>()).putIfAbsent(name, map.get(name));
+      touchedGateways.add(gw);
+      if (value == null) {
+        map.remove(name);
+      } else {
+        map.put(name, value);
+      }
+    }
+
+    void putAddress(String name, XdsResource value) {
+      if (!addressesBefore.containsKey(name)) {
+        addressesBefore.put(name, addresses.get(name));
+      }
+      if (value == null) {
+        addresses.remove(name);
+      } else {
+        addresses.put(name, value);
+      }
+    }
+
+    void putStatus(ObjectRef ref, KubernetesResource value) {
+      if (!statusesBefore.containsKey(ref)) {
+        statusesBefore.put(ref, statuses.get(ref));
+      }
+      if (value == null) {
+        statuses.remove(ref);
+        warnings.remove(ref);
+      } else {
+        statuses.put(ref, value);
+      }
+    }
+  }
+
+  public IncrementalEngine(TranslationSettings settings) {
+    this.plain = new TranslationContext(view, settings);
+  }
+
+  /** The input view the engine maintains (read-only use only). */
+  public MutableInputView view() {
+    return view;
+  }
+
+  /** Applies a batch of changes and returns what changed in the output. */
+  public TranslationDelta apply(Collection<InputChange> changes) {
+    Step step = new Step();
+    EnumMap<NodeKind, Set<Node>> dirty = new EnumMap<>(NodeKind.class);
+    for (NodeKind k : NodeKind.values()) {
+      dirty.put(k, new LinkedHashSet<>());
+    }
+    for (InputChange change : changes) {
+      InputKind<?> kind = view.kindOf(change.ref()).orElse(null);
+      if (kind == null) {
+        continue;
+      }
+      ObjectRef ref = kind.ref(change.ref().namespace(), change.ref().name());
+      HasMetadata old = view.apply(change);
+      addAll(dirty, objectReaders.get(ref));
+      addAll(dirty, kindReaders.get(new ReadSet.KindScope(kind, null)));
+      addAll(dirty, kindReaders.get(new ReadSet.KindScope(kind, ref.namespace())));
+      for (InputIndex<?> index : InputIndex.all()) {
+        if (index.kind() != kind) {
+          continue;
+        }
+        for (HasMetadata o : new HasMetadata[] {old, change.object()}) {
+          if (o != null) {
+            for (String key : MutableInputView.keysOf(index, o)) {
+              addAll(dirty, bucketReaders.get(new ReadSet.Bucket(index, key)));
+            }
+          }
+        }
+      }
+      NodeKind own = ownNode(kind);
+      if (own != null) {
+        dirty.get(own).add(new Node(own, ref));
+      }
+    }
+
+    for (Node node : dirty.get(NodeKind.CLASS)) {
+      recomputeClass(node, step);
+    }
+    for (Node node : dirty.get(NodeKind.SERVICE)) {
+      recomputeService(node, step);
+    }
+    rebuildWorkloads(step);
+    for (Node node : dirty.get(NodeKind.GATEWAY)) {
+      recomputeGateway(node, step, dirty.get(NodeKind.ROUTE));
+    }
+    for (Node node : dirty.get(NodeKind.ROUTE)) {
+      recomputeRoute(node, step);
+    }
+    for (GatewayKey gw : step.statusDirty) {
+      refreshGatewayStatus(gw, step);
+    }
+    return delta(step);
+  }
+
+  /** The full current output, equal to a full translation of the current inputs. */
+  public TranslationResult result() {
+    TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
+    for (GatewayKey gw : gateways.keySet()) {
+      List<XdsResource> addressList = new ArrayList<>();
+      for (String name : addressNames.getOrDefault(gw, new TreeSet<>())) {
+        addressList.add(addresses.get(name));
+      }
+      outputs.put(gw, new GatewayOutput(gw, new ArrayList<>(resources.get(gw).values()), addressList));
+    }
+    List<Diagnostic> diagnostics = new ArrayList<>(failures.values());
+    warnings.values().forEach(diagnostics::addAll);
+    diagnostics.sort(null);
+    return new TranslationResult(outputs, new TreeMap<>(addresses), new TreeMap<>(statuses), diagnostics);
+  }
+
+  private static NodeKind ownNode(InputKind<?> kind) {
+    if (kind == InputKind.GATEWAY_CLASS) {
+      return NodeKind.CLASS;
+    } else if (kind == InputKind.GATEWAY) {
+      return NodeKind.GATEWAY;
+    } else if (kind == InputKind.HTTP_ROUTE || kind == InputKind.GRPC_ROUTE) {
+      return NodeKind.ROUTE;
+    } else if (kind == InputKind.SERVICE) {
+      return NodeKind.SERVICE;
+    }
+    return null;
+  }
+
+  private static void addAll(EnumMap<NodeKind, Set<Node>> dirty, Set<Node> nodes) {
+    if (nodes != null) {
+      for (Node n : nodes) {
+        dirty.get(n.kind()).add(n);
+      }
+    }
+  }
+
+  // ---- dependency bookkeeping
+
+  private void record(Node node, ReadSet reads) {
+    ReadSet old = readsOf.remove(node);
+    if (old != null) {
+      old.objects.forEach(r -> unregister(objectReaders, r, node));
+      old.kinds.forEach(k -> unregister(kindReaders, k, node));
+      old.buckets.forEach(b -> unregister(bucketReaders, b, node));
+      old.gateways.forEach(g -> unregister(gatewayReaders, g, node));
+    }
+    if (reads == null) {
+      return;
+    }
+    readsOf.put(node, reads);
+    reads.objects.forEach(r -> objectReaders.computeIfAbsent(r, k -> new HashSet<>()).add(node));
+    reads.kinds.forEach(k -> kindReaders.computeIfAbsent(k, x -> new HashSet<>()).add(node));
+    reads.buckets.forEach(b -> bucketReaders.computeIfAbsent(b, x -> new HashSet<>()).add(node));
+    reads.gateways.forEach(g -> gatewayReaders.computeIfAbsent(g, x -> new HashSet<>()).add(node));
+  }
+
+  private static <K> void unregister(Map<K, Set<Node>> map, K key, Node node) {
+    Set<Node> nodes = map.get(key);
+    if (nodes != null) {
+      nodes.remove(node);
+      if (nodes.isEmpty()) {
+        map.remove(key);
+      }
+    }
+  }
+
+  // ---- computations
+
+  private void recomputeClass(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    GatewayClass gc = ctx.get(InputKind.GATEWAY_CLASS, null, node.ref().name()).orElse(null);
+    KubernetesResource status =
+        gc != null && GatewayClassTranslator.isOurs(ctx, gc) ? GatewayClassTranslator.status(ctx, gc) : null;
+    record(node, gc == null ? null : reads);
+    if (!Objects.equals(statuses.get(node.ref()), status)) {
+      step.putStatus(node.ref(), status);
+    }
+  }
+
+  private void recomputeService(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    var service = ctx.get(InputKind.SERVICE, node.ref().namespace(), node.ref().name()).orElse(null);
+    AddressTranslator.ServiceAddresses now =
+        service == null ? null : AddressTranslator.forService(ctx, service);
+    record(node, service == null ? null : reads);
+    AddressTranslator.ServiceAddresses before = services.get(node.ref());
+    if (Objects.equals(before, now)) {
+      return;
+    }
+    if (before != null) {
+      step.putAddress(before.name(), null);
+      step.servicesTouched.add(before.name());
+      for (String uid : before.workloads().keySet()) {
+        TreeMap<ObjectRef, Workload> p = partials.get(uid);
+        p.remove(node.ref());
+        if (p.isEmpty()) {
+          partials.remove(uid);
+        }
+        step.uidsTouched.add(uid);
+      }
+      workloadsByService.remove(before.name());
+      services.remove(node.ref());
+    }
+    if (now != null) {
+      step.putAddress(now.name(), now.resource());
+      step.servicesTouched.add(now.name());
+      for (Map.Entry<String, Workload> e : now.workloads().entrySet()) {
+        partials.computeIfAbsent(e.getKey(), k -> new TreeMap<>()).put(node.ref(), e.getValue());
+        step.uidsTouched.add(e.getKey());
+      }
+      if (!now.workloads().isEmpty()) {
+        workloadsByService.put(now.name(), new TreeSet<>(now.workloads().keySet()));
+      }
+      services.put(node.ref(), now);
+    }
+  }
+
+  /** Re-merges the workloads whose per-Service parts changed. */
+  private void rebuildWorkloads(Step step) {
+    for (String uid : step.uidsTouched) {
+      TreeMap<ObjectRef, Workload> p = partials.get(uid);
+      XdsResource merged =
+          p == null ? null : AddressTranslator.workloadResource(new ArrayList<>(p.values()));
+      if (!Objects.equals(addresses.get(uid), merged)) {
+        step.putAddress(uid, merged);
+      }
+    }
+  }
+
+  private void recomputeGateway(Node node, Step step, Set<Node> dirtyRoutes) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    GatewayKey key = new GatewayKey(node.ref().namespace(), node.ref().name());
+    Gateway gw = ctx.get(InputKind.GATEWAY, node.ref().namespace(), node.ref().name()).orElse(null);
+    GatewayTranslation now = null;
+    KubernetesResource failedStatus = null;
+    Diagnostic failure = null;
+    if (gw != null && GatewayTranslator.isOurs(ctx, gw)) {
+      try {
+        now = GatewayTranslator.translate(ctx, gw);
+      } catch (RuntimeException e) {
+        failure = Translator.failure(gw, e);
+        failedStatus = Translator.failedGateway(ctx, gw, e);
+      }
+    }
+    record(node, gw == null ? null : reads);
+    setFailure(node.ref(), failure);
+    if (failedStatus != null) {
+      step.putStatus(node.ref(), failedStatus);
+      // A full translation reports only the failure for such a Gateway.
+      warnings.remove(node.ref());
+    }
+    GatewayTranslation before = gateways.get(key);
+    if (Objects.equals(before, now)) {
+      if (now == null && failedStatus == null && statuses.containsKey(node.ref())) {
+        step.putStatus(node.ref(), null);
+      }
+      return;
+    }
+    if (now != null && before == null) {
+      resources.put(key, new TreeMap<>());
+    }
+    if (before != null) {
+      for (XdsResource r : before.resources()) {
+        step.putResource(key, r.name(), null);
+      }
+    }
+    if (now != null) {
+      gateways.put(key, now);
+      for (XdsResource r : now.resources()) {
+        step.putResource(key, r.name(), r);
+      }
+      step.statusDirty.add(key);
+    } else {
+      gateways.remove(key);
+      resources.remove(key);
+      addressNames.remove(key);
+      if (failedStatus == null) {
+        step.putStatus(node.ref(), null);
+      }
+    }
+    step.touchedGateways.add(key);
+    Set<Node> readers = gatewayReaders.get(key);
+    if (readers != null) {
+      dirtyRoutes.addAll(readers);
+    }
+  }
+
+  private void recomputeRoute(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    Map<GatewayKey, GatewayTranslation> recorded = recordingGateways(reads);
+    InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
+    HasMetadata route = ctx.get(kind, node.ref().namespace(), node.ref().name()).orElse(null);
+    RouteTranslation now = null;
+    Diagnostic failure = null;
+    if (route != null) {
+      try {
+        now =
+            route instanceof HTTPRoute http
+                ? HttpRouteTranslator.translate(ctx, http, recorded)
+                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded);
+      } catch (RuntimeException e) {
+        failure = Translator.failure(route, e);
+      }
+    }
+    if (now != null && now.isEmpty()) {
+      now = null;
+    }
+    record(node, route == null ? null : reads);
+    setFailure(node.ref(), failure);
+    RouteTranslation before = routes.get(node.ref());
+    if (Objects.equals(before, now)) {
+      return;
+    }
+    Set<RouteTranslation.ListenerAttachment> oldAttachments =
+        before == null ? Set.of() : before.attachments();
+    Set<RouteTranslation.ListenerAttachment> newAttachments =
+        now == null ? Set.of() : now.attachments();
+    boolean attachmentsChanged = !oldAttachments.equals(newAttachments);
+    if (before != null) {
+      before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));
+      for (RouteTranslation.ListenerAttachment a : before.attachments()) {
+        attached.get(a.gateway()).merge(a.listener(), -1, Integer::sum);
+        if (attachmentsChanged) {
+          step.statusDirty.add(a.gateway());
+        }
+      }
+      before.serviceAddresses().forEach((gw, names) -> names.forEach(n -> useService(gw, n, -1, step)));
+      routes.remove(node.ref());
+    }
+    if (now != null) {
+      now.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), r)));
+      for (RouteTranslation.ListenerAttachment a : now.attachments()) {
+        attached.computeIfAbsent(a.gateway(), k -> new HashMap<>()).merge(a.listener(), 1, Integer::sum);
+        if (attachmentsChanged) {
+          step.statusDirty.add(a.gateway());
+        }
+      }
+      now.serviceAddresses().forEach((gw, names) -> names.forEach(n -> useService(gw, n, 1, step)));
+      routes.put(node.ref(), now);
+      KubernetesResource status = Translator.routeStatus(now);
+      if (!Objects.equals(statuses.get(node.ref()), status)) {
+        step.putStatus(node.ref(), status);
+        warnings.put(node.ref(), Translator.warnings(node.ref(), status));
+      }
+    } else {
+      step.putStatus(node.ref(), null);
+    }
+  }
+
+  private void useService(GatewayKey gw, String service, int delta, Step step) {
+    Map<String, Integer> counts = serviceUse.computeIfAbsent(gw, k -> new HashMap<>());
+    int n = counts.merge(service, delta, Integer::sum);
+    if (n == 0) {
+      counts.remove(service);
+      Set<GatewayKey> users = serviceUsers.get(service);
+      users.remove(gw);
+      if (users.isEmpty()) {
+        serviceUsers.remove(service);
+      }
+      step.serviceSetChanged.add(gw);
+    } else if (n == 1 && delta > 0) {
+      serviceUsers.computeIfAbsent(service, k -> new HashSet<>()).add(gw);
+      step.serviceSetChanged.add(gw);
+    }
+  }
+
+  private Map<GatewayKey, GatewayTranslation> recordingGateways(ReadSet reads) {
+    return new AbstractMap<>() {
+      @Override
+      public GatewayTranslation get(Object key) {
+        reads.gateways.add((GatewayKey) key);
+        return gateways.get(key);
+      }
+
+      @Override
+      public Set<Entry<GatewayKey, GatewayTranslation>> entrySet() {
+        throw new UnsupportedOperationException("route translators look Gateways up by key");
+      }
+    };
+  }
+
+  private void setFailure(ObjectRef ref, Diagnostic failure) {
+    if (failure == null) {
+      failures.remove(ref);
+    } else {
+      failures.put(ref, failure);
+    }
+  }
+
+  private void refreshGatewayStatus(GatewayKey gw, Step step) {
+    GatewayTranslation translation = gateways.get(gw);
+    if (translation == null) {
+      return;
+    }
+    ObjectRef ref = InputKind.GATEWAY.ref(gw.namespace(), gw.name());
+    KubernetesResource status = translation.status(attached.getOrDefault(gw, Map.of()));
+    if (!Objects.equals(statuses.get(ref), status)) {
+      step.putStatus(ref, status);
+      warnings.put(ref, Translator.warnings(ref, status));
+    }
+  }
+
+  // ---- delta
+
+  private TranslationDelta delta(Step step) {
+    // Address views: Gateways whose Service set changed, or that use a Service whose entries changed.
+    Set<GatewayKey> addressCandidates = new HashSet<>(step.serviceSetChanged);
+    for (String service : step.servicesTouched) {
+      addressCandidates.addAll(serviceUsers.getOrDefault(service, Set.of()));
+    }
+    // A workload shared with an untouched Service changes for that Service's users too.
+    for (String uid : step.uidsTouched) {
+      for (ObjectRef service : partials.getOrDefault(uid, new TreeMap<>()).keySet()) {
+        addressCandidates.addAll(serviceUsers.getOrDefault(services.get(service).name(), Set.of()));
+      }
+    }
+    Set<String> changedAddresses = new HashSet<>();
+    step.addressesBefore.forEach(
+        (name, before) -> {
+          if (!Objects.equals(before, addresses.get(name))) {
+            changedAddresses.add(name);
+          }
+        });
+    AddressTranslation current =
+        addressCandidates.isEmpty() ? null : new AddressTranslation(addresses, workloadsByService);
+    Map<GatewayKey, TranslationDelta.GatewayDelta> out = new TreeMap<>();
+    Set<GatewayKey> all = new TreeSet<>(step.touchedGateways);
+    all.addAll(addressCandidates);
+    all.addAll(step.serviceSetChanged);
+    TreeSet<GatewayKey> removedGateways = new TreeSet<>();
+    for (GatewayKey gw : all) {
+      if (!gateways.containsKey(gw)) {
+        if (step.gatewaysBefore.contains(gw)) {
+          removedGateways.add(gw);
+        }
+        continue;
+      }
+      List<XdsResource> upserted = new ArrayList<>();
+      TreeSet<String> removed = new TreeSet<>();
+      TreeMap<String, XdsResource> now = resources.get(gw);
+      Map<String, XdsResource> before = step.resourcesBefore.getOrDefault(gw, Map.of());
+      for (String name : new TreeSet<>(before.keySet())) {
+        XdsResource after = now.get(name);
+        if (after == null) {
+          if (before.get(name) != null) {
+            removed.add(name);
+          }
+        } else if (!after.equals(before.get(name))) {
+          upserted.add(after);
+        }
+      }
+      if (!step.gatewaysBefore.contains(gw)) {
+        upserted.clear();
+        removed.clear();
+        upserted.addAll(now.values());
+      }
+      List<XdsResource> upsertedAddresses = new ArrayList<>();
+      TreeSet<String> removedAddresses = new TreeSet<>();
+      SortedSet<String> oldNames = addressNames.getOrDefault(gw, new TreeSet<>());
+      SortedSet<String> newNames =
+          addressCandidates.contains(gw)
+              ? current.namesFor(serviceUse.getOrDefault(gw, Map.of()).keySet())
+              : oldNames;
+      for (String name : oldNames) {
+        if (!newNames.contains(name)) {
+          removedAddresses.add(name);
+        }
+      }
+      for (String name : newNames) {
+        if (!oldNames.contains(name) || changedAddresses.contains(name)) {
+          upsertedAddresses.add(addresses.get(name));
+        }
+      }
+      addressNames.put(gw, newNames);
+      TranslationDelta.GatewayDelta d =
+          new TranslationDelta.GatewayDelta(upserted, removed, upsertedAddresses, removedAddresses);
+      if (!d.isEmpty() || !step.gatewaysBefore.contains(gw)) {
+        out.put(gw, d);
+      }
+    }
+    TreeMap<ObjectRef, KubernetesResource> changedStatuses = new TreeMap<>();
+    TreeSet<ObjectRef> removedStatuses = new TreeSet<>();
+    step.statusesBefore.forEach(
+        (ref, before) -> {
+          KubernetesResource after = statuses.get(ref);
+          if (after == null) {
+            if (before != null) {
+              removedStatuses.add(ref);
+            }
+          } else if (!after.equals(before)) {
+            changedStatuses.put(ref, after);
+          }
+        });
+    return new TranslationDelta(new TreeMap<>(out), removedGateways, changedStatuses, removedStatuses);
+  }
+}

@@ -1,0 +1,252 @@
+package dev.agentgatewayjcp.translator.engine;
+
+import dev.agentgatewayjcp.translator.input.YamlInputs;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * RandomInputs generates objects of every input kind from small name pools, so that random
+ * sequences of them create, update, replace and delete the same objects and cross-reference
+ * each other (routes to Gateways, Gateways to Secrets, EndpointSlices to shared Pods...).
+ */
+final class RandomInputs {
+
+  static final String CERT =
+      """
+      -----BEGIN CERTIFICATE-----
+      MIIBfzCCASWgAwIBAgIUPNFXkWPnpazjRa9GA70L6qxO36EwCgYIKoZIzj0EAwIw
+      FjEUMBIGA1UEAwwLZXhhbXBsZS5jb20wIBcNMjYxMTI2MDcxMDMzWhgPMjEyNjEx
+      MDIwNzEwMzNaMBYxFDASBgNVBAMMC2V4YW1wbGUuY29tMFkwEwYHKoZIzj0CAQYI
+      KoZIzj0DAQcDQgAEpXFrt7RBUgw4VsdOmLnf2nSIf+B8nsGk52o9pl66vNeFpJTn
+      EWnP4Fp4PiB8SyJfBW7GMa62z7gc32qyKC3DSqNTMFEwHQYDVR0OBBYEFOtbBBr0
+      aqLEPSTx2JZmrrxqaW3EMB8GA1UdIwQYMBaAFOtbBBr0aqLEPSTx2JZmrrxqaW3E
+      MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgRJZqEKuBIDDUqZKS
+      GtS5EcjDjlNbSOWZEZHBoW1yqzUCIQCf6Eoaufk6wrH+Esb1xZBCyWrP2dYrzjk7
+      hs7H1gu7OQ==
+      -----END CERTIFICATE-----
+      """;
+  static final String KEY =
+      """
+      -----BEGIN PRIVATE KEY-----
+      MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg8KzGFok/eYQAs6XH
+      uVs56b09eydd1XjtZZUifLkaxeyhRANCAASlcWu3tEFSDDhWx06Yud/adIh/4Hye
+      wNTY06j9pl66vNeFpJTnEWnP4Fp4PiB8SyJfBW7GMa62z7gc32qyKC3D
+      -----END PRIVATE KEY-----
+      """;
+
+  private static final String[] NAMESPACES = {"ns-a", "ns-b", "ns-c"};
+  private static final String[] CLASSES = {"ours", "theirs", "gone"};
+
+  private final Random random;
+
+  RandomInputs(long seed) {
+    this.random = new Random(seed);
+  }
+
+  Random random() {
+    return random;
+  }
+
+  private <T> T pick(T[] values) {
+    return values[random.nextInt(values.length)];
+  }
+
+  private String ns() {
+    return pick(NAMESPACES);
+  }
+
+  private boolean chance(int percent) {
+    return random.nextInt(100) < percent;
+  }
+
+  /** One random object of a random kind. */
+  HasMetadata next() {
+    int kind = random.nextInt(100);
+    String yaml;
+    if (kind < 4) {
+      yaml = gatewayClass();
+    } else if (kind < 18) {
+      yaml = gateway();
+    } else if (kind < 48) {
+      yaml = httpRoute();
+    } else if (kind < 56) {
+      yaml = grpcRoute();
+    } else if (kind < 64) {
+      yaml = referenceGrant();
+    } else if (kind < 76) {
+      yaml = service();
+    } else if (kind < 88) {
+      yaml = endpointSlice();
+    } else if (kind < 94) {
+      yaml = secret();
+    } else {
+      yaml = namespace();
+    }
+    return YamlInputs.parse(yaml).get(0);
+  }
+
+  private String gatewayClass() {
+    String name = pick(CLASSES);
+    String controller = chance(70) ? "agentgateway-jcp.dev/controller" : "example.com/other";
+    return "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: %s, generation: %d}\nspec: {controllerName: %s}\n"
+        .formatted(name, 1 + random.nextInt(3), controller);
+  }
+
+  private String gateway() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n");
+    sb.append("metadata: {name: gw-%d, namespace: %s, generation: %d}\n".formatted(random.nextInt(3), ns(), 1 + random.nextInt(3)));
+    sb.append("spec:\n  gatewayClassName: %s\n  listeners:\n".formatted(pick(CLASSES)));
+    int n = 1 + random.nextInt(4);
+    for (int i = 0; i < n; i++) {
+      String name = pick(new String[] {"http", "web", "https", "api", "other"});
+      int which = random.nextInt(10);
+      String hostname = chance(50) ? "" : ", hostname: \"" + pick(new String[] {"a.example.com", "*.example.com", "b.example.com"}) + "\"";
+      if (which < 6) {
+        sb.append("  - {name: %s, port: %d, protocol: HTTP%s%s}\n".formatted(name, pick(new Integer[] {80, 8080}), hostname, allowed()));
+      } else if (which < 9) {
+        sb.append("  - {name: %s, port: 443, protocol: HTTPS%s%s, tls: {certificateRefs: [{name: cert-%d%s}]}}\n"
+            .formatted(name, hostname, allowed(), random.nextInt(2), chance(30) ? ", namespace: " + ns() : ""));
+      } else {
+        sb.append("  - {name: %s, port: 9000, protocol: TCP}\n".formatted(name));
+      }
+    }
+    return sb.toString();
+  }
+
+  private String allowed() {
+    return switch (random.nextInt(5)) {
+      case 0 -> ", allowedRoutes: {namespaces: {from: All}}";
+      case 1 -> ", allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {team: blue}}}}";
+      case 2 -> ", allowedRoutes: {kinds: [{kind: GRPCRoute}]}";
+      default -> "";
+    };
+  }
+
+  private String parentRefs() {
+    StringBuilder sb = new StringBuilder("  parentRefs:\n");
+    int n = 1 + random.nextInt(2);
+    for (int i = 0; i < n; i++) {
+      sb.append("  - {name: gw-%d".formatted(random.nextInt(3)));
+      if (chance(50)) {
+        sb.append(", namespace: ").append(ns());
+      }
+      if (chance(25)) {
+        sb.append(", sectionName: ").append(pick(new String[] {"http", "https", "web", "nope"}));
+      }
+      if (chance(10)) {
+        sb.append(", port: ").append(pick(new Integer[] {80, 443, 8080}));
+      }
+      sb.append("}\n");
+    }
+    return sb.toString();
+  }
+
+  private String backendRef() {
+    String ref = "{name: svc-%d, port: 8080, weight: %d".formatted(random.nextInt(4), random.nextInt(3));
+    if (chance(20)) {
+      ref += ", namespace: " + ns();
+    }
+    if (chance(5)) {
+      ref += ", group: example.com, kind: Thing";
+    }
+    return ref + "}";
+  }
+
+  private String httpRoute() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n");
+    sb.append("metadata: {name: r-%d, namespace: %s, generation: %d, creationTimestamp: \"2025-0%d-01T00:00:00Z\"}\n"
+        .formatted(random.nextInt(5), ns(), 1 + random.nextInt(3), 1 + random.nextInt(3)));
+    sb.append("spec:\n").append(parentRefs());
+    if (chance(50)) {
+      sb.append("  hostnames: [\"%s\"]\n".formatted(pick(new String[] {"a.example.com", "x.example.com", "*.example.com", "other.org"})));
+    }
+    sb.append("  rules:\n");
+    int rules = 1 + random.nextInt(3);
+    for (int i = 0; i < rules; i++) {
+      sb.append("  - backendRefs: [%s]\n".formatted(backendRef()));
+      switch (random.nextInt(8)) {
+        case 0 -> sb.append("    matches: [{path: {type: PathPrefix, value: /p%d}}]\n".formatted(random.nextInt(3)));
+        case 1 -> sb.append("    matches: [{path: {type: RegularExpression, value: \"%s\"}}]\n".formatted(chance(50) ? "/r[0-9]+" : "/bad["));
+        case 2 -> sb.append("    matches: [{method: GET, headers: [{name: x, value: y}]}]\n");
+        case 3 -> sb.append("    filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: a, value: b}]}}]\n");
+        case 4 -> sb.append("    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: svc-%d, port: 8080}, percent: 50}}]\n".formatted(random.nextInt(4)));
+        case 5 -> sb.append("    filters: [{type: ExtensionRef, extensionRef: {group: x.io, kind: Y, name: z}}]\n");
+        case 6 -> sb.append("    timeouts: {request: 5s}\n");
+        default -> { }
+      }
+    }
+    return sb.toString();
+  }
+
+  private String grpcRoute() {
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\n"
+            + "metadata: {name: g-%d, namespace: %s, creationTimestamp: \"2025-01-01T00:00:00Z\"}\n"
+            + "spec:\n%s  rules:\n  - matches: [{method: {service: svc.%s}}]\n    backendRefs: [%s]\n")
+        .formatted(random.nextInt(2), ns(), parentRefs(), pick(new String[] {"A", "B"}), backendRef());
+  }
+
+  private String referenceGrant() {
+    return ("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n"
+            + "metadata: {name: grant-%d, namespace: %s}\n"
+            + "spec:\n  from: [{group: gateway.networking.k8s.io, kind: %s, namespace: %s}]\n  to: [{group: \"\", kind: %s}]\n")
+        .formatted(random.nextInt(2), ns(), pick(new String[] {"HTTPRoute", "Gateway", "GRPCRoute"}), ns(), pick(new String[] {"Service", "Secret"}));
+  }
+
+  private String service() {
+    String name = chance(15) ? "gw-" + random.nextInt(3) : "svc-" + random.nextInt(4);
+    if (chance(10)) {
+      return "apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: %s}\nspec: {type: ExternalName, externalName: example.org}\n"
+          .formatted(name, ns());
+    }
+    return ("apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: %s}\n"
+            + "spec:\n  clusterIP: 10.96.%d.%d\n  ports: [{name: http, port: 8080, targetPort: 8080%s}]\n")
+        .formatted(name, ns(), random.nextInt(4), 1 + random.nextInt(200), chance(30) ? ", appProtocol: kubernetes.io/h2c" : "");
+  }
+
+  private String endpointSlice() {
+    StringBuilder sb = new StringBuilder();
+    String service = "svc-" + random.nextInt(4);
+    sb.append("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n");
+    sb.append("metadata: {name: %s-%d, namespace: %s, labels: {kubernetes.io/service-name: %s}}\n"
+        .formatted(service, random.nextInt(2), ns(), service));
+    sb.append("addressType: IPv4\nports: [{name: http, port: 8080, protocol: TCP}]\nendpoints:\n");
+    int n = random.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      int pod = random.nextInt(4);
+      if (chance(80)) {
+        sb.append("- {addresses: [10.244.0.%d], conditions: {ready: %s}, nodeName: node-%d, targetRef: {kind: Pod, name: pod-%d}}\n"
+            .formatted(pod + 1, chance(70), random.nextInt(2), pod));
+      } else {
+        sb.append("- {addresses: [10.250.0.%d]}\n".formatted(random.nextInt(4) + 1));
+      }
+    }
+    if (n == 0) {
+      sb.append("- {addresses: [10.244.9.9], conditions: {ready: false}}\n");
+    }
+    return sb.toString();
+  }
+
+  private String secret() {
+    boolean valid = chance(75);
+    String cert = valid ? CERT : "garbage\n";
+    return ("apiVersion: v1\nkind: Secret\nmetadata: {name: cert-%d, namespace: %s}\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n%s  tls.key: |\n%s")
+        .formatted(random.nextInt(2), ns(), indent(cert), indent(KEY));
+  }
+
+  private String namespace() {
+    return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n  labels: {team: %s}\n"
+        .formatted(ns(), pick(new String[] {"blue", "red"}));
+  }
+
+  private static String indent(String text) {
+    List<String> lines = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      lines.add("    " + line);
+    }
+    return String.join("\n", lines) + "\n";
+  }
+}
