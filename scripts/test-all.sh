@@ -8,8 +8,9 @@
 #  2. the Maven reactor: unit, golden, gRPC and real-API-server tests;
 #  3. the conformance harness self-test (a real local control plane; the
 #     virtual-kubelet node test runs when we are root);
-#  4. the upstream Gateway API conformance suite, only when AGENTGATEWAY_BIN
-#     names a locally built agentgateway v1.4.1.
+#  4. only when AGENTGATEWAY_BIN names a locally built agentgateway v1.4.1:
+#     file mode end to end through the real proxy, and (later) the upstream
+#     Gateway API conformance suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,8 @@ echo "== Conformance harness self-test"
 (cd conformance && go test -count=1 -timeout 60m ./smoke/)
 
 if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
+  echo "== File mode end to end with agentgateway at $AGENTGATEWAY_BIN"
+  scripts/e2e-file-mode.sh
   echo "== Gateway API conformance suite: NOT RUN. AGENTGATEWAY_BIN is set, but running the suite"
   echo "   against our controller is not wired yet (project issue 4)."
 else

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# End-to-end check of file mode with a real agentgateway v1.4.1 proxy:
+# the controller serves examples/basic, the proxy gets its configuration over
+# xDS, and an HTTP request through the proxy reaches a local backend; then
+# the route is deleted and the proxy stops routing.
+#
+# Usage: AGENTGATEWAY_BIN=/path/to/agentgateway scripts/e2e-file-mode.sh
+# (build the jar first: mvn -B -q -DskipTests package)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+: "${AGENTGATEWAY_BIN:?set AGENTGATEWAY_BIN to a locally built agentgateway v1.4.1}"
+jar="$root/controller/target/agentgateway-jcp.jar"
+[[ -f "$jar" ]] || { echo "missing $jar: run mvn -B -q -DskipTests package" >&2; exit 1; }
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cp -r "$root/examples/basic" "$work/config"
+mkdir -p "$work/www" && echo "hello from the echo backend" > "$work/www/echo"
+(cd "$work/www" && exec python3 -m http.server 3000 --bind 127.0.0.1) > "$work/backend.log" 2>&1 &
+pids+=($!)
+
+java -jar "$jar" run --config-dir "$work/config" --poll-interval PT0.5S --xds-port 15010 --admin-port 15014 \
+  > "$work/controller.out" 2> "$work/controller.log" &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fs http://127.0.0.1:15014/readyz > /dev/null && break; sleep 0.2; done
+curl -fs http://127.0.0.1:15014/readyz > /dev/null || { cat "$work/controller.log"; echo "controller not ready" >&2; exit 1; }
+
+env -u POD_NAME -u KUBERNETES_SERVICE_HOST -u LOCAL_XDS_PATH \
+  XDS_ADDRESS=http://127.0.0.1:15010 NAMESPACE=default GATEWAY=basic IPV6_ENABLED=false \
+  ADMIN_ADDR=localhost:15000 STATS_ADDR=127.0.0.1:15020 READINESS_ADDR=127.0.0.1:15021 \
+  RUST_LOG=info "$AGENTGATEWAY_BIN" --config '{}' > "$work/proxy.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 150); do curl -fs http://127.0.0.1:15021/healthz/ready > /dev/null && break; sleep 0.2; done
+curl -fs http://127.0.0.1:15021/healthz/ready > /dev/null || { tail -50 "$work/proxy.log"; echo "proxy not ready" >&2; exit 1; }
+
+fail() { echo "FAIL: $*" >&2; echo "--- controller"; tail -20 "$work/controller.log"; echo "--- proxy"; tail -30 "$work/proxy.log"; exit 1; }
+
+body="$(curl -s -H 'Host: example.com' http://127.0.0.1:8080/echo)" || fail "request through the proxy failed"
+[[ "$body" == "hello from the echo backend" ]] || fail "unexpected body: $body"
+echo "ok: GET example.com/echo through agentgateway reached the backend"
+
+code="$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: other.example.org' http://127.0.0.1:8080/echo)"
+[[ "$code" == "404" ]] || fail "a host no route matches got $code, expected 404"
+echo "ok: a host no route matches gets 404"
+
+rm "$work/config/route.yaml"
+for _ in $(seq 1 50); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: example.com' http://127.0.0.1:8080/echo)"
+  [[ "$code" == "404" ]] && break
+  sleep 0.2
+done
+[[ "$code" == "404" ]] || fail "after deleting the route the proxy still answers $code"
+echo "ok: deleting route.yaml removed the route from the proxy"
+
+curl -fs "http://127.0.0.1:15014/debug/connections" | grep -q '"gateway"' || fail "no connection listed"
+echo "e2e file mode: 3 passed, 0 failed"
