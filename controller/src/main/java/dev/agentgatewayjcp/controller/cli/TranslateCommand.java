@@ -1,15 +1,9 @@
 package dev.agentgatewayjcp.controller.cli;
 
-import dev.agentgatewayjcp.controller.source.DirectoryInputSource;
-import dev.agentgatewayjcp.controller.source.DirectoryLoad;
 import dev.agentgatewayjcp.translator.TranslationResult;
-import dev.agentgatewayjcp.translator.Translator;
-import dev.agentgatewayjcp.translator.input.InMemoryInputView;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,10 +40,9 @@ final class TranslateCommand implements Callable<Integer> {
         return 2;
       }
     }
-    DirectoryLoad load = new DirectoryInputSource(dir, Duration.ofSeconds(2), Duration.ofMillis(100)).load();
-    load.problems().forEach(p -> System.err.println("skipped " + p));
-    TranslationSettings settings = new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
-    TranslationResult result = Translator.translate(InMemoryInputView.of(load.objects()), settings);
+    OfflineTranslation translation = OfflineTranslation.of(dir, controllerName);
+    translation.load().problems().forEach(p -> System.err.println("skipped " + p));
+    TranslationResult result = translation.result();
     if (only != null && !result.gateways().containsKey(only)) {
       System.err.println("no Gateway " + only + " of controller " + controllerName + " in " + dir);
       return 1;

@@ -1,15 +1,10 @@
 package dev.agentgatewayjcp.controller.cli;
 
-import dev.agentgatewayjcp.controller.source.DirectoryInputSource;
 import dev.agentgatewayjcp.controller.source.DirectoryLoad;
 import dev.agentgatewayjcp.translator.Diagnostic;
 import dev.agentgatewayjcp.translator.TranslationResult;
-import dev.agentgatewayjcp.translator.Translator;
-import dev.agentgatewayjcp.translator.input.InMemoryInputView;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,14 +29,14 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DirectoryLoad load = new DirectoryInputSource(dir, Duration.ofSeconds(2), Duration.ofMillis(100)).load();
+    OfflineTranslation translation = OfflineTranslation.of(dir, controllerName);
+    DirectoryLoad load = translation.load();
     int problems = 0;
     for (var p : load.problems()) {
       System.out.println("error: " + p);
       problems++;
     }
-    TranslationSettings settings = new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
-    TranslationResult result = Translator.translate(InMemoryInputView.of(load.objects()), settings);
+    TranslationResult result = translation.result();
     for (Diagnostic d : result.diagnostics()) {
       System.out.println((d.severity() == Diagnostic.Severity.ERROR ? "error: " : "invalid: ") + d.object() + ": " + d.message());
       problems++;

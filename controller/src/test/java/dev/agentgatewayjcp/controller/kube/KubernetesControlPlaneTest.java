@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.controller.kube;
 
+import dev.agentgatewayjcp.controller.testing.Await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentgatewayjcp.api.wire.TypeUrls;
@@ -89,10 +91,7 @@ class KubernetesControlPlaneTest {
   }
 
   private static void apply(String yaml) {
-    List<HasMetadata> objects = client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
-    for (HasMetadata object : objects) {
-      client.resource(object).forceConflicts().serverSideApply();
-    }
+    RealApiServer.apply(client, yaml);
   }
 
   @Test
@@ -151,21 +150,21 @@ class KubernetesControlPlaneTest {
         .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getListeners() != null
             && !g.getStatus().getListeners().isEmpty()
             && g.getStatus().getListeners().get(0).getAttachedRoutes() == 1, WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
     gateway = client.resources(Gateway.class).inNamespace("default").withName("gw")
-        .waitUntilCondition(g -> "True".equals(condition(g.getStatus().getConditions(), "Programmed").getStatus()),
+        .waitUntilCondition(g -> "True".equals(Await.condition(g.getStatus().getConditions(), "Programmed").getStatus()),
             WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(gateway.getStatus().getAddresses()).isNotEmpty();
-    assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getObservedGeneration())
+    assertThat(Await.condition(gateway.getStatus().getConditions(), "Accepted").getObservedGeneration())
         .isEqualTo(gateway.getMetadata().getGeneration());
-    assertThat(condition(gateway.getStatus().getListeners().get(0).getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(gateway.getStatus().getListeners().get(0).getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
 
     HTTPRoute web = client.resources(HTTPRoute.class).inNamespace("default").withName("web")
         .waitUntilCondition(r -> r.getStatus() != null && r.getStatus().getParents().size() == 2, WAIT.toSeconds(), TimeUnit.SECONDS);
     RouteParentStatus ours = web.getStatus().getParents().stream()
         .filter(p -> p.getControllerName().equals(TranslationSettings.DEFAULT_CONTROLLER_NAME)).findFirst().orElseThrow();
-    assertThat(condition(ours.getConditions(), "Accepted").getStatus()).isEqualTo("True");
-    assertThat(condition(ours.getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(ours.getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(ours.getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
     RouteParentStatus theirs = web.getStatus().getParents().stream()
         .filter(p -> p.getControllerName().equals("example.com/other-controller")).findFirst().orElseThrow();
     assertThat(theirs.getParentRef().getName()).isEqualTo("elsewhere");
@@ -174,7 +173,7 @@ class KubernetesControlPlaneTest {
     GatewayClass gatewayClass = client.resources(GatewayClass.class).withName("agentgateway-jcp")
         .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
             && !c.getStatus().getConditions().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(condition(gatewayClass.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(gatewayClass.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
 
     // An invalid route next to the good one gets a condition; the good one is untouched.
     apply("""
@@ -188,7 +187,7 @@ class KubernetesControlPlaneTest {
         """);
     HTTPRoute broken = client.resources(HTTPRoute.class).inNamespace("default").withName("broken")
         .waitUntilCondition(r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
-    Condition resolved = condition(broken.getStatus().getParents().get(0).getConditions(), "ResolvedRefs");
+    Condition resolved = Await.condition(broken.getStatus().getParents().get(0).getConditions(), "ResolvedRefs");
     assertThat(resolved.getStatus()).isEqualTo("False");
     assertThat(resolved.getReason()).isEqualTo("BackendNotFound");
     assertThat(proxy.names(TypeUrls.RESOURCE)).contains(route);
@@ -227,11 +226,11 @@ class KubernetesControlPlaneTest {
     Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName("picky")
         .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getConditions().stream()
             .anyMatch(c -> c.getType().equals(RejectionReporter.CONDITION_TYPE)), WAIT.toSeconds(), TimeUnit.SECONDS);
-    Condition rejected = condition(gateway.getStatus().getConditions(), RejectionReporter.CONDITION_TYPE);
+    Condition rejected = Await.condition(gateway.getStatus().getConditions(), RejectionReporter.CONDITION_TYPE);
     assertThat(rejected.getStatus()).isEqualTo("False");
     assertThat(rejected.getReason()).isEqualTo("Rejected");
     assertThat(rejected.getMessage()).contains("route/").contains("picky-pod-1").contains("test rejection");
-    assertThat(condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
 
     var events = client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> "picky".equals(e.getInvolvedObject().getName()) && "ConfigRejected".equals(e.getReason()))
@@ -258,8 +257,4 @@ class KubernetesControlPlaneTest {
     proxy.close();
   }
 
-  private static Condition condition(List<Condition> conditions, String type) {
-    return conditions.stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type + " in " + conditions));
-  }
 }

@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.controller.kube;
 
+import dev.agentgatewayjcp.controller.testing.Await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
@@ -79,10 +81,7 @@ class LeaderFailoverTest {
   }
 
   private static void apply(String yaml) {
-    List<HasMetadata> objects = admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
-    for (HasMetadata object : objects) {
-      admin.resource(object).forceConflicts().serverSideApply();
-    }
+    RealApiServer.apply(admin, yaml);
   }
 
   private static KubernetesControlPlane replica(KubernetesClient client, String identity) throws Exception {
@@ -102,13 +101,13 @@ class LeaderFailoverTest {
     KubernetesControlPlane a = replica(clientA, "replica-a");
     KubernetesControlPlane b = replica(clientB, "replica-b");
     try {
-      awaitTrue(() -> a.statusWriter().isLeader() || b.statusWriter().isLeader(), "a leader");
+      Await.until(WAIT, "a leader", () -> a.statusWriter().isLeader() || b.statusWriter().isLeader());
       KubernetesControlPlane leader = a.statusWriter().isLeader() ? a : b;
       KubernetesControlPlane follower = leader == a ? b : a;
 
       admin.resources(HTTPRoute.class).inNamespace("default").withName("web")
           .waitUntilCondition(r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
-      awaitTrue(() -> leader.statusWriter().writes() >= 3, "GatewayClass, Gateway and HTTPRoute status writes");
+      Await.until(WAIT, "GatewayClass, Gateway and HTTPRoute status writes", () -> leader.statusWriter().writes() >= 3);
       // Both replicas translate and serve xDS; only one writes.
       assertThat(follower.cache().isReady()).isTrue();
       assertThat(follower.statusWriter().isLeader()).isFalse();
@@ -117,9 +116,9 @@ class LeaderFailoverTest {
           .getMetadata().getResourceVersion();
 
       leader.close();
-      awaitTrue(() -> follower.statusWriter().isLeader(), "the follower to take over");
+      Await.until(WAIT, "the follower to take over", () -> follower.statusWriter().isLeader());
       // The new leader re-checks every status it knows; all are right, so none is written.
-      awaitTrue(() -> follower.statusWriter().unchanged() >= 3, "the new leader to compare statuses");
+      Await.until(WAIT, "the new leader to compare statuses", () -> follower.statusWriter().unchanged() >= 3);
       assertThat(follower.statusWriter().writes()).isZero();
       assertThat(admin.resources(HTTPRoute.class).inNamespace("default").withName("web").get()
           .getMetadata().getResourceVersion()).isEqualTo(routeVersion);
@@ -146,13 +145,4 @@ class LeaderFailoverTest {
     }
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
 }

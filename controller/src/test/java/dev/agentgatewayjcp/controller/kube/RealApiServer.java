@@ -64,6 +64,15 @@ final class RealApiServer implements AutoCloseable {
     return api;
   }
 
+  /** Server-side applies every object of a multi-document YAML string. */
+  static void apply(KubernetesClient client, String yaml) {
+    List<HasMetadata> objects =
+        client.load(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items();
+    for (HasMetadata object : objects) {
+      client.resource(object).forceConflicts().serverSideApply();
+    }
+  }
+
   KubernetesClient newClient() {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
   }

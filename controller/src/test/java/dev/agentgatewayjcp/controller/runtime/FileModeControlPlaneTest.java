@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.controller.runtime;
 
+import dev.agentgatewayjcp.controller.testing.Await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentgatewayjcp.api.resource.Resource;
@@ -130,12 +132,12 @@ class FileModeControlPlaneTest {
     assertThat(proxy.names(TypeUrls.ADDRESS)).contains("default/echo.default.svc.cluster.local");
 
     GatewayStatus gateway = (GatewayStatus) awaitStatus(new ObjectRef("Gateway", "default", "gw"));
-    assertThat(condition(gateway.getConditions(), "Accepted").getStatus()).isEqualTo("True");
-    assertThat(condition(gateway.getConditions(), "Programmed").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(gateway.getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(gateway.getConditions(), "Programmed").getStatus()).isEqualTo("True");
     assertThat(gateway.getListeners().get(0).getAttachedRoutes()).isEqualTo(1);
     HTTPRouteStatus routeStatus = (HTTPRouteStatus) awaitStatus(new ObjectRef("HTTPRoute", "default", "a"));
-    assertThat(condition(routeStatus.getParents().get(0).getConditions(), "Accepted").getStatus()).isEqualTo("True");
-    assertThat(condition(routeStatus.getParents().get(0).getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(routeStatus.getParents().get(0).getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    assertThat(Await.condition(routeStatus.getParents().get(0).getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
 
     // An invalid object next to a valid one: the bad route gets a condition, the good one stays.
     Files.writeString(dir.resolve("route-b.yaml"), """
@@ -148,9 +150,9 @@ class FileModeControlPlaneTest {
           - backendRefs: [{name: missing, port: 80}]
         """);
     Files.writeString(dir.resolve("broken.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [not, a, map]\n");
-    awaitTrue(() -> statuses.containsKey(new ObjectRef("HTTPRoute", "default", "b")), "status of b");
+    Await.until(WAIT, "status of b", () -> statuses.containsKey(new ObjectRef("HTTPRoute", "default", "b")));
     HTTPRouteStatus bad = (HTTPRouteStatus) statuses.get(new ObjectRef("HTTPRoute", "default", "b"));
-    Condition resolved = condition(bad.getParents().get(0).getConditions(), "ResolvedRefs");
+    Condition resolved = Await.condition(bad.getParents().get(0).getConditions(), "ResolvedRefs");
     assertThat(resolved.getStatus()).isEqualTo("False");
     assertThat(resolved.getReason()).isEqualTo("BackendNotFound");
     assertThat(controlPlane.problems()).extracting(p -> p.file()).contains("broken.yaml");
@@ -177,27 +179,9 @@ class FileModeControlPlaneTest {
   }
 
   private KubernetesResource awaitStatus(ObjectRef ref) {
-    awaitTrue(() -> statuses.containsKey(ref), "status of " + ref);
+    Await.until(WAIT, "status of " + ref, () -> statuses.containsKey(ref));
     return statuses.get(ref);
   }
 
-  private static Condition condition(List<Condition> conditions, String type) {
-    return conditions.stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type + " in " + conditions));
-  }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 }
