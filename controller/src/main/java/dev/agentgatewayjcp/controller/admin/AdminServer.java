@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentgatewayjcp.api.wire.TypeUrls;
-import dev.agentgatewayjcp.controller.loop.TranslationLoop;
 import dev.agentgatewayjcp.controller.xds.DeltaAdsService;
 import dev.agentgatewayjcp.controller.xds.XdsCache;
 import dev.agentgatewayjcp.translator.TranslationResult;
@@ -50,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
       PrometheusRegistry registry,
       XdsCache cache,
       DeltaAdsService ads,
-      TranslationLoop loop,
+      java.util.function.Supplier<TranslationResult> lastTranslation,
       BooleanSupplier ready)
       throws IOException {
     server = HttpServer.create(address, 0);
@@ -90,7 +89,7 @@ public final class AdminServer implements AutoCloseable {
     });
     server.createContext("/debug/connections", ex -> json(ex, 200, ads.connections()));
     server.createContext("/debug/status", ex -> {
-      TranslationResult last = loop.last();
+      TranslationResult last = lastTranslation.get();
       Map<String, Object> body = new LinkedHashMap<>();
       if (last != null) {
         Map<String, Object> statuses = new LinkedHashMap<>();

@@ -46,7 +46,8 @@ public final class ProxyDeployer implements AutoCloseable {
     return t;
   });
   private volatile boolean leader;
-  private volatile Set<GatewayKey> lastGateways = Set.of();
+  /** Every Gateway of ours seen so far; re-checked in full when this replica becomes leader. */
+  private final Set<GatewayKey> known = ConcurrentHashMap.newKeySet();
 
   public ProxyDeployer(KubernetesClient client, InputStore store, ProxyDeploymentSettings settings) {
     this.client = client;
@@ -54,23 +55,24 @@ public final class ProxyDeployer implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** Brings the proxies of these Gateways up to date (called after each translation). */
+  /**
+   * Brings the proxies of these Gateways up to date (called after each translation with the
+   * Gateways that translation touched).
+   */
   public void reconcile(Collection<GatewayKey> gateways) {
-    lastGateways = Set.copyOf(gateways);
+    known.addAll(gateways);
     if (!leader) {
       return;
     }
     List<GatewayKey> snapshot = List.copyOf(gateways);
     worker.execute(() -> snapshot.forEach(this::reconcileOne));
-    // Forget what we applied for Gateways that are gone; garbage collection removes the objects.
-    applied.keySet().retainAll(lastGateways);
   }
 
   public void setLeader(boolean isLeader) {
     leader = isLeader;
     if (isLeader) {
       applied.clear();
-      reconcile(lastGateways);
+      reconcile(List.copyOf(known));
     }
   }
 
@@ -83,6 +85,10 @@ public final class ProxyDeployer implements AutoCloseable {
     Gateway gateway = store.get(InputKind.GATEWAY.ref(key.namespace(), key.name()))
         .map(Gateway.class::cast).orElse(null);
     if (gateway == null) {
+      // Gone: garbage collection removes its objects through their owner reference.
+      known.remove(key);
+      applied.remove(key);
+      problems.remove(key);
       return;
     }
     try {

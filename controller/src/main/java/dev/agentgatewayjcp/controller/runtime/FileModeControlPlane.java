@@ -57,7 +57,7 @@ public final class FileModeControlPlane implements AutoCloseable {
     this.loop = new TranslationLoop(settings, cache, statusSink);
     this.source = new DirectoryInputSource(configDir, pollInterval, Duration.ofMillis(100));
     this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL, new XdsMetrics(registry));
-    this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop, cache::isReady);
+    this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop::last, cache::isReady);
   }
 
   /** Translates the directory once, then starts serving and watching. */

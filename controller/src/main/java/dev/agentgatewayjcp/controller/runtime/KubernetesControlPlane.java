@@ -3,7 +3,7 @@ package dev.agentgatewayjcp.controller.runtime;
 import dev.agentgatewayjcp.controller.admin.AdminServer;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeployer;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
-import dev.agentgatewayjcp.controller.loop.TranslationLoop;
+import dev.agentgatewayjcp.controller.loop.IncrementalTranslationLoop;
 import dev.agentgatewayjcp.controller.source.InputStore;
 import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
 import dev.agentgatewayjcp.controller.status.GatewayRejections;
@@ -66,7 +66,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
   private final XdsCache cache = new XdsCache();
   private final KubernetesInputSource source;
   private final KubernetesStatusWriter statusWriter;
-  private final TranslationLoop loop;
+  private final IncrementalTranslationLoop loop;
   private final XdsServer xds;
   private final AdminServer admin;
   private final ProxyDeployer deployer;
@@ -92,7 +92,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
     this.client = client;
     this.options = options;
     this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), Duration.ofMillis(10));
-    this.loop = new TranslationLoop(settings, cache, statusWriter);
+    this.loop = new IncrementalTranslationLoop(settings, cache, statusWriter);
     this.source = new KubernetesInputSource(client, store);
     this.rejections = new RejectionReporter(client, store, statusWriter, statusWriter::isLeader, java.time.Clock.systemUTC());
     // The rejection tracker reads the server's connections, which exist only once the server does.
@@ -102,7 +102,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
     this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL,
         XdsServerCallbacks.compose(java.util.List.of(new XdsMetrics(registry), tracker)));
     server.set(xds);
-    this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop, cache::isReady);
+    this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), this::snapshot, cache::isReady);
     this.deployer = options.deployment() == null ? null : new ProxyDeployer(client, store, options.deployment());
   }
 
@@ -150,9 +150,9 @@ public final class KubernetesControlPlane implements AutoCloseable {
       return;
     }
     try {
-      var result = loop.translate(store.snapshot());
+      var touched = loop.apply(store.drainChanges());
       if (deployer != null) {
-        deployer.reconcile(result.gateways().keySet());
+        deployer.reconcile(touched);
       }
     } catch (RuntimeException e) {
       LOG.error("translation failed; proxies keep their last configuration", e);
@@ -208,8 +208,13 @@ public final class KubernetesControlPlane implements AutoCloseable {
     return statusWriter;
   }
 
-  public TranslationLoop loop() {
-    return loop;
+  /** The full current translation, computed on the translation thread (debug endpoints). */
+  public dev.agentgatewayjcp.translator.TranslationResult snapshot() {
+    try {
+      return translationThread.submit(loop::snapshot).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   @Override

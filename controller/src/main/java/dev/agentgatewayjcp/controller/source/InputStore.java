@@ -3,6 +3,7 @@ package dev.agentgatewayjcp.controller.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentgatewayjcp.translator.engine.InputChange;
 import dev.agentgatewayjcp.translator.input.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ public final class InputStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentHashMap<>();
+  /** Changes not yet handed to translation, latest per object; an empty Optional is a delete. */
+  private final Map<ObjectRef, Optional<HasMetadata>> pending = new java.util.LinkedHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private volatile ChangeListener listener = () -> {};
 
@@ -44,6 +47,9 @@ public final class InputStore {
     if (previous != null && sameForTranslation(previous, object)) {
       return false;
     }
+    synchronized (pending) {
+      pending.put(ref, Optional.of(object));
+    }
     changes.incrementAndGet();
     listener.onInputChange();
     return true;
@@ -51,12 +57,30 @@ public final class InputStore {
 
   /** Removes an object. Returns true when it was present. */
   public boolean delete(HasMetadata object) {
-    if (objects.remove(ObjectRef.of(object)) == null) {
+    ObjectRef ref = ObjectRef.of(object);
+    if (objects.remove(ref) == null) {
       return false;
+    }
+    synchronized (pending) {
+      pending.put(ref, Optional.empty());
     }
     changes.incrementAndGet();
     listener.onInputChange();
     return true;
+  }
+
+  /**
+   * Takes the changes recorded since the last call, the latest per object, in the order objects
+   * first changed.
+   */
+  public List<InputChange> drainChanges() {
+    synchronized (pending) {
+      List<InputChange> changes = new ArrayList<>(pending.size());
+      pending.forEach((ref, object) ->
+          changes.add(object.map(InputChange::upsert).orElseGet(() -> InputChange.delete(ref))));
+      pending.clear();
+      return changes;
+    }
   }
 
   /** The live object, for merging statuses. */
