@@ -73,6 +73,59 @@ final class RealApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops kube-apiserver (etcd keeps running, so nothing stored is lost) and returns a handle that
+   * starts it again. kube-api-test has no API for this, so its process objects are reached by
+   * reflection; the restarted server listens on a new port.
+   */
+  Restart stopApiServer() throws ReflectiveOperationException {
+    Object apiProcess = field(server, "kubeApiServerProcess");
+    apiProcess.getClass().getMethod("stopApiServer").invoke(apiProcess);
+    return () -> {
+      Object etcd = field(server, "etcdProcess");
+      Process etcdProcess = (Process) field(etcd, "etcdProcess");
+      int etcdPort = etcdPort(etcdProcess);
+      int port = (int) apiProcess.getClass().getMethod("startApiServer", int.class).invoke(apiProcess, etcdPort);
+      apiProcess.getClass().getMethod("waitUntilReady").invoke(apiProcess);
+      return port;
+    };
+  }
+
+  /** Starts kube-apiserver again; returns its new port. */
+  interface Restart {
+    int start() throws ReflectiveOperationException;
+  }
+
+  /** The port kube-apiserver listens on now. */
+  int apiServerPort() throws ReflectiveOperationException {
+    Object apiProcess = field(server, "kubeApiServerProcess");
+    return (int) apiProcess.getClass().getMethod("getApiServerPort").invoke(apiProcess);
+  }
+
+  /** A client configured like {@link #newClient()} but talking to {@code 127.0.0.1:port}. */
+  KubernetesClient newClientThrough(int port) {
+    Config config = Config.fromKubeconfig(kubeConfigYaml);
+    config.setMasterUrl("https://127.0.0.1:" + port);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  private static Object field(Object target, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = target.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(target);
+  }
+
+  private static int etcdPort(Process etcd) {
+    String[] args = etcd.info().arguments().orElseThrow();
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--listen-client-urls")) {
+        String url = args[i + 1];
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+      }
+    }
+    throw new IllegalStateException("cannot find etcd's client port in " + java.util.Arrays.toString(args));
+  }
+
   KubernetesClient newClient() {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
   }
