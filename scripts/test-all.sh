@@ -6,9 +6,11 @@
 #     cached across runs) and fetches the Gateway API CRDs from the Go module
 #     proxy, for the Java integration tests;
 #  2. the Maven reactor: unit, golden, gRPC and real-API-server tests;
-#  3. the conformance harness self-test (a real local control plane; the
+#  3. helm lint and the chart's template golden files (helm is built from
+#     the Go module proxy and cached);
+#  4. the conformance harness self-test (a real local control plane; the
 #     virtual-kubelet node test runs when we are root);
-#  4. only when AGENTGATEWAY_BIN names a locally built agentgateway v1.4.1:
+#  5. only when AGENTGATEWAY_BIN names a locally built agentgateway v1.4.1:
 #     file mode end to end through the real proxy, and (later) the upstream
 #     Gateway API conformance suite.
 set -euo pipefail
@@ -21,6 +23,9 @@ export REQUIRE_KUBE_API_SERVER=true
 
 echo "== Maven: build and test all modules"
 mvn -B -ntp verify
+
+echo "== Helm chart: lint and template golden files"
+scripts/chart-test.sh
 
 echo "== Conformance harness self-test"
 (cd conformance && go test -count=1 -timeout 60m ./smoke/)

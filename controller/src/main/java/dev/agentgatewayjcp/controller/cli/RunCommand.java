@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
       description = "File mode: print statuses as YAML when they change (default: ${DEFAULT-VALUE}).")
   boolean printStatus;
 
-  @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--leader-election", negatable = true, defaultValue = "${env:AGENTGATEWAY_JCP_LEADER_ELECTION:-true}", fallbackValue = "true",
       description = "Kubernetes mode: only the replica holding the Lease writes status (default: ${DEFAULT-VALUE}).")
   boolean leaderElection;
 
