@@ -24,6 +24,9 @@ export REQUIRE_KUBE_API_SERVER=true
 echo "== Maven: build and test all modules"
 mvn -B -ntp verify
 
+echo "== Documentation: no dead relative links"
+python3 scripts/check-doc-links.py
+
 echo "== Helm chart: lint and template golden files"
 scripts/chart-test.sh
 
