@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/conformance"
 
 # The Kubernetes release conformance/kube/go.mod pins (it is generated; see conformance/README.md).
-k8s_version="$(sed -n 's#^[[:space:]]*k8s.io/kubernetes v\([0-9.]*\).*#\1#p' kube/go.mod | head -1)"
+k8s_version="$(awk '$1 == "k8s.io/kubernetes" { sub(/^v/, "", $2); print $2; exit }' kube/go.mod)"
 go run ./cmd/devcluster build >&2
 bindir="$(go run ./cmd/devcluster bindir)"
 
