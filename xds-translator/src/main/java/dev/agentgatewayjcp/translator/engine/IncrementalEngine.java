@@ -393,8 +393,13 @@ public final class IncrementalEngine {
       }
     }
     step.touchedGateways.add(key);
+    // Routes read only a Gateway's listeners. Comparing those (which carry no timestamps)
+    // rather than the whole translation keeps a wall clock from re-running every route of a
+    // Gateway whose status was merely re-stamped.
+    boolean listenersChanged =
+        before == null || now == null || !before.listeners().equals(now.listeners());
     Set<Node> readers = gatewayReaders.get(key);
-    if (readers != null) {
+    if (readers != null && listenersChanged) {
       dirtyRoutes.addAll(readers);
     }
   }
