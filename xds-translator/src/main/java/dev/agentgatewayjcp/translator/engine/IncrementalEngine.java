@@ -208,15 +208,27 @@ public final class IncrementalEngine {
     return delta(step);
   }
 
+  /**
+   * What one Gateway's proxies should hold now (for a proxy that connects), or empty if the
+   * Gateway is not ours; costs only that Gateway's size.
+   */
+  public java.util.Optional<GatewayOutput> gateway(GatewayKey gw) {
+    if (!gateways.containsKey(gw)) {
+      return java.util.Optional.empty();
+    }
+    List<XdsResource> addressList = new ArrayList<>();
+    for (String name : addressNames.getOrDefault(gw, new TreeSet<>())) {
+      addressList.add(addresses.get(name));
+    }
+    return java.util.Optional.of(
+        new GatewayOutput(gw, new ArrayList<>(resources.get(gw).values()), addressList));
+  }
+
   /** The full current output, equal to a full translation of the current inputs. */
   public TranslationResult result() {
     TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
     for (GatewayKey gw : gateways.keySet()) {
-      List<XdsResource> addressList = new ArrayList<>();
-      for (String name : addressNames.getOrDefault(gw, new TreeSet<>())) {
-        addressList.add(addresses.get(name));
-      }
-      outputs.put(gw, new GatewayOutput(gw, new ArrayList<>(resources.get(gw).values()), addressList));
+      outputs.put(gw, gateway(gw).orElseThrow());
     }
     List<Diagnostic> diagnostics = new ArrayList<>(failures.values());
     warnings.values().forEach(diagnostics::addAll);

@@ -177,6 +177,8 @@ class IncrementalEngineTest {
       assertThat(incremental.statuses()).as("statuses after " + where).isEqualTo(full.statuses());
       assertThat(incremental.diagnostics()).as("diagnostics after " + where).isEqualTo(full.diagnostics());
       consumer.assertMatches(full, where);
+      full.gateways().forEach((gw, out) -> assertThat(engine.gateway(gw)).as(where).contains(out));
+      assertThat(engine.gateway(new GatewayKey("ns-a", "not-a-gateway"))).isEmpty();
     }
   }
 }
