@@ -88,7 +88,18 @@ public final class Translator {
       }
     }
 
-    AddressTranslation addresses = AddressTranslator.translate(ctx);
+    List<AddressTranslator.ServiceAddresses> perService = new ArrayList<>();
+    for (io.fabric8.kubernetes.api.model.Service service : ctx.list(InputKind.SERVICE)) {
+      try {
+        AddressTranslator.ServiceAddresses addresses = AddressTranslator.forService(ctx, service);
+        if (addresses != null) {
+          perService.add(addresses);
+        }
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(service, e));
+      }
+    }
+    AddressTranslation addresses = AddressTranslator.combine(perService);
     return assemble(ctx, gateways, routes, addresses, statuses, diagnostics);
   }
 

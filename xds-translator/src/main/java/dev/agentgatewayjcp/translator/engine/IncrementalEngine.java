@@ -305,9 +305,17 @@ public final class IncrementalEngine {
     ReadSet reads = new ReadSet();
     TranslationContext ctx = plain.withListener(reads);
     var service = ctx.get(InputKind.SERVICE, node.ref().namespace(), node.ref().name()).orElse(null);
-    AddressTranslator.ServiceAddresses now =
-        service == null ? null : AddressTranslator.forService(ctx, service);
+    AddressTranslator.ServiceAddresses now = null;
+    Diagnostic failure = null;
+    if (service != null) {
+      try {
+        now = AddressTranslator.forService(ctx, service);
+      } catch (RuntimeException e) {
+        failure = Translator.failure(service, e);
+      }
+    }
     record(node, service == null ? null : reads);
+    setFailure(node.ref(), failure);
     AddressTranslator.ServiceAddresses before = services.get(node.ref());
     if (Objects.equals(before, now)) {
       return;
