@@ -62,18 +62,6 @@ public final class AddressTranslator {
     }
   }
 
-  /** Translates every Service and EndpointSlice in the view. */
-  public static AddressTranslation translate(TranslationContext ctx) {
-    List<ServiceAddresses> perService = new ArrayList<>();
-    for (Service service : ctx.list(InputKind.SERVICE)) {
-      ServiceAddresses addresses = forService(ctx, service);
-      if (addresses != null) {
-        perService.add(addresses);
-      }
-    }
-    return combine(perService);
-  }
-
   /**
    * Combines per-Service contributions, given in Service (namespace, name) order, into the
    * cluster's Address entries. A Pod behind several Services becomes one Workload listing all.
@@ -123,10 +111,9 @@ public final class AddressTranslator {
     }
     String name = out.getNamespace() + "/" + out.getHostname();
     TreeMap<String, Workload.Builder> workloads = new TreeMap<>();
-    Map<String, SortedSet<String>> ignored = new HashMap<>();
     String sliceKey = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
     for (EndpointSlice slice : ctx.byIndex(InputIndex.ENDPOINT_SLICES_BY_SERVICE, sliceKey)) {
-      addEndpoints(ctx, service, name, slice, workloads, ignored);
+      addEndpoints(ctx, service, name, slice, workloads);
     }
     TreeMap<String, Workload> built = new TreeMap<>();
     workloads.forEach((uid, b) -> built.put(uid, b.build()));
@@ -230,8 +217,7 @@ public final class AddressTranslator {
       Service service,
       String serviceName,
       EndpointSlice slice,
-      TreeMap<String, Workload.Builder> workloads,
-      Map<String, SortedSet<String>> workloadsByService) {
+      TreeMap<String, Workload.Builder> workloads) {
     if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
       return;
     }
@@ -246,20 +232,18 @@ public final class AddressTranslator {
           endpoint.getConditions() == null
               || endpoint.getConditions().getReady() == null
               || endpoint.getConditions().getReady();
-      List<String> uids = new ArrayList<>();
       var target = endpoint.getTargetRef();
       if (target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
         String podNs = target.getNamespace() == null ? ns : target.getNamespace();
-        uids.add(cluster + "//Pod/" + podNs + "/" + target.getName());
+        String podUid = cluster + "//Pod/" + podNs + "/" + target.getName();
         Pod pod = ctx.get(InputKind.POD, podNs, target.getName()).orElse(null);
         Workload.Builder w =
-            workloads.computeIfAbsent(uids.get(0), uid -> podWorkload(uid, podNs, target.getName(), cluster, pod));
+            workloads.computeIfAbsent(podUid, uid -> podWorkload(uid, podNs, target.getName(), cluster, pod));
         boolean deleting = pod != null && pod.getMetadata().getDeletionTimestamp() != null;
         fill(w, endpoint, endpoint.getAddresses(), ready && !deleting, serviceName, ports);
       } else {
         for (String ip : endpoint.getAddresses()) {
           String uid = cluster + "/discovery.k8s.io/EndpointSlice/" + ns + "/" + slice.getMetadata().getName() + "/" + ip;
-          uids.add(uid);
           Workload.Builder w =
               workloads.computeIfAbsent(
                   uid,
@@ -273,7 +257,6 @@ public final class AddressTranslator {
           fill(w, endpoint, List.of(ip), ready, serviceName, ports);
         }
       }
-      workloadsByService.computeIfAbsent(serviceName, k -> new TreeSet<>()).addAll(uids);
     }
   }
 
