@@ -27,7 +27,7 @@ public final class ReadableResult {
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                   .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE))
-          .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+          .setDefaultPropertyInclusion(JsonInclude.Include.NON_EMPTY);
 
   private ReadableResult() {}
 
