@@ -19,6 +19,7 @@ import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -82,6 +83,14 @@ public final class IncrementalEngine {
   private final Map<ObjectRef, RouteTranslation> routes = new HashMap<>();
   private final TreeMap<ObjectRef, AddressTranslator.ServiceAddresses> services = new TreeMap<>();
   private final Map<ObjectRef, Diagnostic> failures = new HashMap<>();
+  private final Map<ObjectRef, RouteClaims.Raw> rawClaims = new HashMap<>();
+  private final Map<RouteTranslation.ListenerAttachment, Map<ObjectRef, RouteClaims.Claim>> claimsByListener =
+      new HashMap<>();
+  private final RouteClaims.View claimsView =
+      l -> {
+        Map<ObjectRef, RouteClaims.Claim> claims = claimsByListener.get(l);
+        return claims == null ? List.of() : claims.values();
+      };
 
   // Assembled output.
   private final Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
@@ -199,7 +208,9 @@ public final class IncrementalEngine {
     for (Node node : dirty.get(NodeKind.GATEWAY)) {
       recomputeGateway(node, step, dirty.get(NodeKind.ROUTE));
     }
-    for (Node node : dirty.get(NodeKind.ROUTE)) {
+    Set<Node> routeNodes = dirty.get(NodeKind.ROUTE);
+    routeNodes.addAll(updateClaims(routeNodes));
+    for (Node node : routeNodes) {
       recomputeRoute(node, step);
     }
     for (GatewayKey gw : step.statusDirty) {
@@ -436,8 +447,8 @@ public final class IncrementalEngine {
       try {
         now =
             route instanceof HTTPRoute http
-                ? HttpRouteTranslator.translate(ctx, http, recorded)
-                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded);
+                ? HttpRouteTranslator.translate(ctx, http, recorded, claimsView)
+                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded, claimsView);
       } catch (RuntimeException e) {
         failure = Translator.failure(route, e);
       }
@@ -485,6 +496,58 @@ public final class IncrementalEngine {
     } else {
       step.putStatus(node.ref(), null);
     }
+  }
+
+  /**
+   * Refreshes the raw listener claims of the dirty routes and returns the routes of the other
+   * kind on every listener where a claim changed: their HTTPRoute/GRPCRoute conflict outcome may
+   * have flipped although nothing they read did.
+   */
+  private Set<Node> updateClaims(Set<Node> routeNodes) {
+    Set<Node> affected = new LinkedHashSet<>();
+    for (Node node : routeNodes) {
+      InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
+      HasMetadata route = view.get(kind, node.ref().namespace(), node.ref().name()).orElse(null);
+      RouteClaims.Raw now = null;
+      if (route != null) {
+        try {
+          now = RouteClaims.raw(route, gateways);
+        } catch (RuntimeException e) {
+          now = null;
+        }
+      }
+      RouteClaims.Raw before = rawClaims.get(node.ref());
+      if (Objects.equals(before, now)) {
+        continue;
+      }
+      Set<RouteTranslation.ListenerAttachment> touched = new HashSet<>();
+      if (before != null) {
+        for (RouteTranslation.ListenerAttachment l : before.listeners()) {
+          Map<ObjectRef, RouteClaims.Claim> claims = claimsByListener.get(l);
+          claims.remove(node.ref());
+          if (claims.isEmpty()) {
+            claimsByListener.remove(l);
+          }
+          touched.add(l);
+        }
+        rawClaims.remove(node.ref());
+      }
+      if (now != null) {
+        for (RouteTranslation.ListenerAttachment l : now.listeners()) {
+          claimsByListener.computeIfAbsent(l, k -> new HashMap<>()).put(node.ref(), now.claim());
+          touched.add(l);
+        }
+        rawClaims.put(node.ref(), now);
+      }
+      for (RouteTranslation.ListenerAttachment l : touched) {
+        for (ObjectRef other : claimsByListener.getOrDefault(l, Map.of()).keySet()) {
+          if (!other.kind().equals(node.ref().kind())) {
+            affected.add(new Node(NodeKind.ROUTE, other));
+          }
+        }
+      }
+    }
+    return affected;
   }
 
   private void useService(GatewayKey gw, String service, int delta, Step step) {
