@@ -74,7 +74,8 @@ public final class Translator {
     }
 
     // HTTPRoute/GRPCRoute hostname conflicts are settled on raw attachments, gathered first.
-    Map<RouteTranslation.ListenerAttachment, List<RouteClaims.Claim>> claims = new HashMap<>();
+    Map<RouteTranslation.ListenerAttachment, Map<String, List<RouteClaims.Claim>>> claims =
+        new HashMap<>();
     List<HasMetadata> allRoutes = new ArrayList<>(ctx.list(InputKind.HTTP_ROUTE));
     allRoutes.addAll(ctx.list(InputKind.GRPC_ROUTE));
     for (HasMetadata route : allRoutes) {
@@ -87,11 +88,14 @@ public final class Translator {
       }
       if (raw != null) {
         for (RouteTranslation.ListenerAttachment l : raw.listeners()) {
-          claims.computeIfAbsent(l, k -> new ArrayList<>()).add(raw.claim());
+          claims
+              .computeIfAbsent(l, k -> new HashMap<>())
+              .computeIfAbsent(route.getKind(), k -> new ArrayList<>())
+              .add(raw.claim());
         }
       }
     }
-    RouteClaims.View view = l -> claims.getOrDefault(l, List.of());
+    RouteClaims.View view = (l, kind) -> claims.getOrDefault(l, Map.of()).getOrDefault(kind, List.of());
 
     List<RouteTranslation> routes = new ArrayList<>();
     for (HTTPRoute route : ctx.list(InputKind.HTTP_ROUTE)) {

@@ -84,11 +84,13 @@ public final class IncrementalEngine {
   private final TreeMap<ObjectRef, AddressTranslator.ServiceAddresses> services = new TreeMap<>();
   private final Map<ObjectRef, Diagnostic> failures = new HashMap<>();
   private final Map<ObjectRef, RouteClaims.Raw> rawClaims = new HashMap<>();
-  private final Map<RouteTranslation.ListenerAttachment, Map<ObjectRef, RouteClaims.Claim>> claimsByListener =
-      new HashMap<>();
+  /** Claims per listener, then per route kind, so a listener full of one kind costs nothing. */
+  private final Map<RouteTranslation.ListenerAttachment, Map<String, Map<ObjectRef, RouteClaims.Claim>>>
+      claimsByListener = new HashMap<>();
   private final RouteClaims.View claimsView =
-      l -> {
-        Map<ObjectRef, RouteClaims.Claim> claims = claimsByListener.get(l);
+      (l, kind) -> {
+        Map<ObjectRef, RouteClaims.Claim> claims =
+            claimsByListener.getOrDefault(l, Map.of()).get(kind);
         return claims == null ? List.of() : claims.values();
       };
 
@@ -523,10 +525,14 @@ public final class IncrementalEngine {
       Set<RouteTranslation.ListenerAttachment> touched = new HashSet<>();
       if (before != null) {
         for (RouteTranslation.ListenerAttachment l : before.listeners()) {
-          Map<ObjectRef, RouteClaims.Claim> claims = claimsByListener.get(l);
+          Map<String, Map<ObjectRef, RouteClaims.Claim>> byKind = claimsByListener.get(l);
+          Map<ObjectRef, RouteClaims.Claim> claims = byKind.get(node.ref().kind());
           claims.remove(node.ref());
           if (claims.isEmpty()) {
-            claimsByListener.remove(l);
+            byKind.remove(node.ref().kind());
+            if (byKind.isEmpty()) {
+              claimsByListener.remove(l);
+            }
           }
           touched.add(l);
         }
@@ -534,16 +540,18 @@ public final class IncrementalEngine {
       }
       if (now != null) {
         for (RouteTranslation.ListenerAttachment l : now.listeners()) {
-          claimsByListener.computeIfAbsent(l, k -> new HashMap<>()).put(node.ref(), now.claim());
+          claimsByListener
+              .computeIfAbsent(l, k -> new HashMap<>())
+              .computeIfAbsent(node.ref().kind(), k -> new HashMap<>())
+              .put(node.ref(), now.claim());
           touched.add(l);
         }
         rawClaims.put(node.ref(), now);
       }
+      String other = RouteClaims.otherKind(node.ref().kind());
       for (RouteTranslation.ListenerAttachment l : touched) {
-        for (ObjectRef other : claimsByListener.getOrDefault(l, Map.of()).keySet()) {
-          if (!other.kind().equals(node.ref().kind())) {
-            affected.add(new Node(NodeKind.ROUTE, other));
-          }
+        for (ObjectRef ref : claimsByListener.getOrDefault(l, Map.of()).getOrDefault(other, Map.of()).keySet()) {
+          affected.add(new Node(NodeKind.ROUTE, ref));
         }
       }
     }

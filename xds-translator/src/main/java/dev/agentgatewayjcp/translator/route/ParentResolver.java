@@ -113,7 +113,9 @@ public final class ParentResolver {
                 ? java.util.Optional.<RouteClaims.Claim>empty()
                 : RouteClaims.winnerOver(
                     self,
-                    claims.on(new RouteTranslation.ListenerAttachment(listener.gateway(), listener.name())));
+                    claims.on(
+                        new RouteTranslation.ListenerAttachment(listener.gateway(), listener.name()),
+                        RouteClaims.otherKind(routeKind)));
         if (winner.isEmpty()) {
           accepted.add(listener);
           continue;

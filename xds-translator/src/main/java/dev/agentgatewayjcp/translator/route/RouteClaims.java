@@ -75,10 +75,15 @@ public final class RouteClaims {
     }
   }
 
-  /** View answers which claims are made on a listener. */
+  /** View answers which claims routes of one kind make on a listener. */
   public interface View {
-    /** The claims on one listener, in any order. */
-    Collection<Claim> on(RouteTranslation.ListenerAttachment listener);
+    /** The claims of routes of {@code kind} on one listener, in any order. */
+    Collection<Claim> on(RouteTranslation.ListenerAttachment listener, String kind);
+  }
+
+  /** The route kind an HTTPRoute or GRPCRoute can conflict with. */
+  public static String otherKind(String kind) {
+    return "HTTPRoute".equals(kind) ? "GRPCRoute" : "HTTPRoute";
   }
 
   private RouteClaims() {}
@@ -101,7 +106,7 @@ public final class RouteClaims {
     TreeSet<RouteTranslation.ListenerAttachment> listeners = new TreeSet<>();
     for (ParentResolver.ParentResult p :
         ParentResolver.resolve(
-            route.getKind(), route.getMetadata().getNamespace(), names, parents, gateways, l -> List.of(), null)) {
+            route.getKind(), route.getMetadata().getNamespace(), names, parents, gateways, (l, k) -> List.of(), null)) {
       for (ListenerInfo l : p.listeners()) {
         listeners.add(new RouteTranslation.ListenerAttachment(l.gateway(), l.name()));
       }
@@ -110,7 +115,7 @@ public final class RouteClaims {
     return new Raw(claim, listeners);
   }
 
-  /** The claim of the other route kind that wins over {@code self} on a listener, if any. */
+  /** The claim among {@code claims} (of the other route kind) that wins over {@code self}. */
   static Optional<Claim> winnerOver(Claim self, Collection<Claim> claims) {
     Claim best = null;
     for (Claim c : claims) {
