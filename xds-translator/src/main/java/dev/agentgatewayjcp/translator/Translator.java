@@ -128,11 +128,8 @@ public final class Translator {
     return assemble(ctx, gateways, routes, addresses, statuses, diagnostics);
   }
 
-  /**
-   * Combines per-object translations into a result. Kept separate from {@link #translate} so an
-   * incremental engine that caches the per-object parts can produce the identical result.
-   */
-  public static TranslationResult assemble(
+  /** Combines per-object translations into a result: per-Gateway views, statuses, diagnostics. */
+  private static TranslationResult assemble(
       TranslationContext ctx,
       Map<GatewayKey, GatewayTranslation> gateways,
       List<RouteTranslation> routes,
