@@ -14,6 +14,7 @@ import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import dev.agentgatewayjcp.translator.status.ConditionList;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -48,8 +49,8 @@ public final class Translator {
   private Translator() {}
 
   /** Translates everything in the view. */
-  public static TranslationResult translate(InputView view, TranslationSettings settings) {
-    TranslationContext ctx = new TranslationContext(view, settings);
+  public static TranslationResult translate(InputView input, TranslationSettings settings) {
+    TranslationContext ctx = new TranslationContext(input, settings);
     TreeMap<ObjectRef, KubernetesResource> statuses = new TreeMap<>();
     List<Diagnostic> diagnostics = new ArrayList<>();
 
@@ -72,31 +73,63 @@ public final class Translator {
       }
     }
 
+    // HTTPRoute/GRPCRoute hostname conflicts are settled on raw attachments, gathered first.
+    Map<RouteTranslation.ListenerAttachment, Map<String, List<RouteClaims.Claim>>> claims =
+        new HashMap<>();
+    List<HasMetadata> allRoutes = new ArrayList<>(ctx.list(InputKind.HTTP_ROUTE));
+    allRoutes.addAll(ctx.list(InputKind.GRPC_ROUTE));
+    for (HasMetadata route : allRoutes) {
+      RouteClaims.Raw raw;
+      try {
+        raw = RouteClaims.raw(route, gateways);
+      } catch (RuntimeException e) {
+        // The route's own translation below reports the failure.
+        continue;
+      }
+      if (raw != null) {
+        for (RouteTranslation.ListenerAttachment l : raw.listeners()) {
+          claims
+              .computeIfAbsent(l, k -> new HashMap<>())
+              .computeIfAbsent(route.getKind(), k -> new ArrayList<>())
+              .add(raw.claim());
+        }
+      }
+    }
+    RouteClaims.View view = (l, kind) -> claims.getOrDefault(l, Map.of()).getOrDefault(kind, List.of());
+
     List<RouteTranslation> routes = new ArrayList<>();
     for (HTTPRoute route : ctx.list(InputKind.HTTP_ROUTE)) {
       try {
-        routes.add(HttpRouteTranslator.translate(ctx, route, gateways));
+        routes.add(HttpRouteTranslator.translate(ctx, route, gateways, view));
       } catch (RuntimeException e) {
         diagnostics.add(failure(route, e));
       }
     }
     for (GRPCRoute route : ctx.list(InputKind.GRPC_ROUTE)) {
       try {
-        routes.add(GrpcRouteTranslator.translate(ctx, route, gateways));
+        routes.add(GrpcRouteTranslator.translate(ctx, route, gateways, view));
       } catch (RuntimeException e) {
         diagnostics.add(failure(route, e));
       }
     }
 
-    AddressTranslation addresses = AddressTranslator.translate(ctx);
+    List<AddressTranslator.ServiceAddresses> perService = new ArrayList<>();
+    for (io.fabric8.kubernetes.api.model.Service service : ctx.list(InputKind.SERVICE)) {
+      try {
+        AddressTranslator.ServiceAddresses addresses = AddressTranslator.forService(ctx, service);
+        if (addresses != null) {
+          perService.add(addresses);
+        }
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(service, e));
+      }
+    }
+    AddressTranslation addresses = AddressTranslator.combine(perService);
     return assemble(ctx, gateways, routes, addresses, statuses, diagnostics);
   }
 
-  /**
-   * Combines per-object translations into a result. Kept separate from {@link #translate} so an
-   * incremental engine that caches the per-object parts can produce the identical result.
-   */
-  public static TranslationResult assemble(
+  /** Combines per-object translations into a result: per-Gateway views, statuses, diagnostics. */
+  private static TranslationResult assemble(
       TranslationContext ctx,
       Map<GatewayKey, GatewayTranslation> gateways,
       List<RouteTranslation> routes,

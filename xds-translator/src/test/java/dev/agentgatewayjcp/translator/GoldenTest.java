@@ -2,14 +2,8 @@ package dev.agentgatewayjcp.translator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.agentgatewayjcp.translator.input.InMemoryInputView;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
-import dev.agentgatewayjcp.translator.output.ReadableProto;
-import dev.agentgatewayjcp.translator.output.XdsResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -37,16 +28,6 @@ class GoldenTest {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
   static final TranslationSettings SETTINGS =
       new TranslationSettings("agentgateway-jcp.dev/controller", "cluster.local", "Kubernetes", CLOCK);
-
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-              new YAMLFactory()
-                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .disable(YAMLGenerator.Feature.SPLIT_LINES)
-                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                  .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE))
-          .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
 
   @TestFactory
   Stream<DynamicTest> goldenCases() throws IOException {
@@ -76,40 +57,11 @@ class GoldenTest {
     assertThat(status).as(dir + "/status.yaml").isEqualTo(Files.readString(dir.resolve("status.yaml")));
   }
 
-  static String renderOutput(TranslationResult result) throws IOException {
-    Map<String, Object> gateways = new LinkedHashMap<>();
-    for (GatewayOutput out : result.gateways().values()) {
-      Map<String, Object> gw = new LinkedHashMap<>();
-      gw.put("resources", render(out.resources()));
-      gw.put("addresses", render(out.addresses()));
-      gateways.put(out.gateway().toString(), gw);
-    }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("gateways", gateways);
-    return YAML.writeValueAsString(doc);
+  static String renderOutput(TranslationResult result) {
+    return ReadableResult.outputYaml(result);
   }
 
-  private static List<Object> render(List<XdsResource> resources) {
-    List<Object> list = new ArrayList<>();
-    for (XdsResource r : resources) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", r.name());
-      entry.putAll(ReadableProto.toMap(r.message()));
-      list.add(entry);
-    }
-    return list;
-  }
-
-  static String renderStatus(TranslationResult result) throws IOException {
-    Map<String, Object> statuses = new LinkedHashMap<>();
-    result.statuses().forEach((ref, status) -> statuses.put(ref.toString(), status));
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("statuses", statuses);
-    doc.put(
-        "diagnostics",
-        result.diagnostics().stream()
-            .map(d -> d.object() + " " + d.severity() + " " + d.message())
-            .toList());
-    return YAML.writeValueAsString(doc);
+  static String renderStatus(TranslationResult result) {
+    return ReadableResult.statusYaml(result);
   }
 }

@@ -17,6 +17,7 @@ import dev.agentgatewayjcp.translator.input.ObjectRef;
 import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -59,18 +60,6 @@ public final class AddressTranslator {
     public ServiceAddresses {
       workloads = Collections.unmodifiableSortedMap(new TreeMap<>(workloads));
     }
-  }
-
-  /** Translates every Service and EndpointSlice in the view. */
-  public static AddressTranslation translate(TranslationContext ctx) {
-    List<ServiceAddresses> perService = new ArrayList<>();
-    for (Service service : ctx.list(InputKind.SERVICE)) {
-      ServiceAddresses addresses = forService(ctx, service);
-      if (addresses != null) {
-        perService.add(addresses);
-      }
-    }
-    return combine(perService);
   }
 
   /**
@@ -122,10 +111,9 @@ public final class AddressTranslator {
     }
     String name = out.getNamespace() + "/" + out.getHostname();
     TreeMap<String, Workload.Builder> workloads = new TreeMap<>();
-    Map<String, SortedSet<String>> ignored = new HashMap<>();
     String sliceKey = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
     for (EndpointSlice slice : ctx.byIndex(InputIndex.ENDPOINT_SLICES_BY_SERVICE, sliceKey)) {
-      addEndpoints(ctx, service, name, slice, workloads, ignored);
+      addEndpoints(ctx, service, name, slice, workloads);
     }
     TreeMap<String, Workload> built = new TreeMap<>();
     workloads.forEach((uid, b) -> built.put(uid, b.build()));
@@ -229,8 +217,7 @@ public final class AddressTranslator {
       Service service,
       String serviceName,
       EndpointSlice slice,
-      TreeMap<String, Workload.Builder> workloads,
-      Map<String, SortedSet<String>> workloadsByService) {
+      TreeMap<String, Workload.Builder> workloads) {
     if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
       return;
     }
@@ -245,27 +232,18 @@ public final class AddressTranslator {
           endpoint.getConditions() == null
               || endpoint.getConditions().getReady() == null
               || endpoint.getConditions().getReady();
-      List<String> uids = new ArrayList<>();
       var target = endpoint.getTargetRef();
       if (target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
         String podNs = target.getNamespace() == null ? ns : target.getNamespace();
-        uids.add(cluster + "//Pod/" + podNs + "/" + target.getName());
+        String podUid = cluster + "//Pod/" + podNs + "/" + target.getName();
+        Pod pod = ctx.get(InputKind.POD, podNs, target.getName()).orElse(null);
         Workload.Builder w =
-            workloads.computeIfAbsent(
-                uids.get(0),
-                uid ->
-                    Workload.newBuilder()
-                        .setUid(uid)
-                        .setName(target.getName())
-                        .setNamespace(podNs)
-                        .setClusterId(cluster)
-                        .setWorkloadType(WorkloadType.POD)
-                        .setStatus(WorkloadStatus.UNHEALTHY));
-        fill(w, endpoint, endpoint.getAddresses(), ready, serviceName, ports);
+            workloads.computeIfAbsent(podUid, uid -> podWorkload(uid, podNs, target.getName(), cluster, pod));
+        boolean deleting = pod != null && pod.getMetadata().getDeletionTimestamp() != null;
+        fill(w, endpoint, endpoint.getAddresses(), ready && !deleting, serviceName, ports);
       } else {
         for (String ip : endpoint.getAddresses()) {
           String uid = cluster + "/discovery.k8s.io/EndpointSlice/" + ns + "/" + slice.getMetadata().getName() + "/" + ip;
-          uids.add(uid);
           Workload.Builder w =
               workloads.computeIfAbsent(
                   uid,
@@ -279,8 +257,63 @@ public final class AddressTranslator {
           fill(w, endpoint, List.of(ip), ready, serviceName, ports);
         }
       }
-      workloadsByService.computeIfAbsent(serviceName, k -> new TreeSet<>()).addAll(uids);
     }
+  }
+
+  /**
+   * A Pod's workload identity. Telemetry names follow Istio's conventions when the Pod is known
+   * (canonical labels, then app labels; the owning Deployment's name); without the Pod only the
+   * name is known.
+   */
+  private static Workload.Builder podWorkload(
+      String uid, String namespace, String name, String cluster, Pod pod) {
+    Workload.Builder w =
+        Workload.newBuilder()
+            .setUid(uid)
+            .setName(name)
+            .setNamespace(namespace)
+            .setClusterId(cluster)
+            .setWorkloadType(WorkloadType.POD)
+            .setStatus(WorkloadStatus.UNHEALTHY);
+    if (pod == null) {
+      return w;
+    }
+    Map<String, String> labels =
+        pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    String workloadName = workloadName(pod);
+    w.setWorkloadName(workloadName);
+    String account = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
+    w.setServiceAccount(account == null || account.isEmpty() ? "default" : account);
+    w.setCanonicalName(
+        firstLabel(labels, workloadName, "service.istio.io/canonical-name", "app.kubernetes.io/name", "app"));
+    w.setCanonicalRevision(
+        firstLabel(labels, "latest", "service.istio.io/canonical-revision", "app.kubernetes.io/version", "version"));
+    return w;
+  }
+
+  /** The Deployment behind a ReplicaSet-owned Pod, else the owner, else the Pod itself. */
+  private static String workloadName(Pod pod) {
+    var owners = pod.getMetadata().getOwnerReferences();
+    if (owners == null || owners.isEmpty() || owners.get(0).getName() == null) {
+      return pod.getMetadata().getName();
+    }
+    var owner = owners.get(0);
+    String hash =
+        pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("pod-template-hash");
+    if ("ReplicaSet".equals(owner.getKind()) && hash != null && owner.getName().endsWith("-" + hash)) {
+      return owner.getName().substring(0, owner.getName().length() - hash.length() - 1);
+    }
+    return owner.getName();
+  }
+
+  private static String firstLabel(Map<String, String> labels, String fallback, String... keys) {
+    for (String key : keys) {
+      String v = labels.get(key);
+      if (v != null && !v.isEmpty()) {
+        return v;
+      }
+    }
+    return fallback;
   }
 
   private static void fill(

@@ -19,6 +19,7 @@ import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -82,6 +83,16 @@ public final class IncrementalEngine {
   private final Map<ObjectRef, RouteTranslation> routes = new HashMap<>();
   private final TreeMap<ObjectRef, AddressTranslator.ServiceAddresses> services = new TreeMap<>();
   private final Map<ObjectRef, Diagnostic> failures = new HashMap<>();
+  private final Map<ObjectRef, RouteClaims.Raw> rawClaims = new HashMap<>();
+  /** Claims per listener, then per route kind, so a listener full of one kind costs nothing. */
+  private final Map<RouteTranslation.ListenerAttachment, Map<String, Map<ObjectRef, RouteClaims.Claim>>>
+      claimsByListener = new HashMap<>();
+  private final RouteClaims.View claimsView =
+      (l, kind) -> {
+        Map<ObjectRef, RouteClaims.Claim> claims =
+            claimsByListener.getOrDefault(l, Map.of()).get(kind);
+        return claims == null ? List.of() : claims.values();
+      };
 
   // Assembled output.
   private final Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
@@ -199,7 +210,9 @@ public final class IncrementalEngine {
     for (Node node : dirty.get(NodeKind.GATEWAY)) {
       recomputeGateway(node, step, dirty.get(NodeKind.ROUTE));
     }
-    for (Node node : dirty.get(NodeKind.ROUTE)) {
+    Set<Node> routeNodes = dirty.get(NodeKind.ROUTE);
+    routeNodes.addAll(updateClaims(routeNodes));
+    for (Node node : routeNodes) {
       recomputeRoute(node, step);
     }
     for (GatewayKey gw : step.statusDirty) {
@@ -208,15 +221,27 @@ public final class IncrementalEngine {
     return delta(step);
   }
 
+  /**
+   * What one Gateway's proxies should hold now (for a proxy that connects), or empty if the
+   * Gateway is not ours; costs only that Gateway's size.
+   */
+  public java.util.Optional<GatewayOutput> gateway(GatewayKey gw) {
+    if (!gateways.containsKey(gw)) {
+      return java.util.Optional.empty();
+    }
+    List<XdsResource> addressList = new ArrayList<>();
+    for (String name : addressNames.getOrDefault(gw, new TreeSet<>())) {
+      addressList.add(addresses.get(name));
+    }
+    return java.util.Optional.of(
+        new GatewayOutput(gw, new ArrayList<>(resources.get(gw).values()), addressList));
+  }
+
   /** The full current output, equal to a full translation of the current inputs. */
   public TranslationResult result() {
     TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
     for (GatewayKey gw : gateways.keySet()) {
-      List<XdsResource> addressList = new ArrayList<>();
-      for (String name : addressNames.getOrDefault(gw, new TreeSet<>())) {
-        addressList.add(addresses.get(name));
-      }
-      outputs.put(gw, new GatewayOutput(gw, new ArrayList<>(resources.get(gw).values()), addressList));
+      outputs.put(gw, gateway(gw).orElseThrow());
     }
     List<Diagnostic> diagnostics = new ArrayList<>(failures.values());
     warnings.values().forEach(diagnostics::addAll);
@@ -293,9 +318,17 @@ public final class IncrementalEngine {
     ReadSet reads = new ReadSet();
     TranslationContext ctx = plain.withListener(reads);
     var service = ctx.get(InputKind.SERVICE, node.ref().namespace(), node.ref().name()).orElse(null);
-    AddressTranslator.ServiceAddresses now =
-        service == null ? null : AddressTranslator.forService(ctx, service);
+    AddressTranslator.ServiceAddresses now = null;
+    Diagnostic failure = null;
+    if (service != null) {
+      try {
+        now = AddressTranslator.forService(ctx, service);
+      } catch (RuntimeException e) {
+        failure = Translator.failure(service, e);
+      }
+    }
     record(node, service == null ? null : reads);
+    setFailure(node.ref(), failure);
     AddressTranslator.ServiceAddresses before = services.get(node.ref());
     if (Objects.equals(before, now)) {
       return;
@@ -393,8 +426,13 @@ public final class IncrementalEngine {
       }
     }
     step.touchedGateways.add(key);
+    // Routes read only a Gateway's listeners. Comparing those (which carry no timestamps)
+    // rather than the whole translation keeps a wall clock from re-running every route of a
+    // Gateway whose status was merely re-stamped.
+    boolean listenersChanged =
+        before == null || now == null || !before.listeners().equals(now.listeners());
     Set<Node> readers = gatewayReaders.get(key);
-    if (readers != null) {
+    if (readers != null && listenersChanged) {
       dirtyRoutes.addAll(readers);
     }
   }
@@ -411,8 +449,8 @@ public final class IncrementalEngine {
       try {
         now =
             route instanceof HTTPRoute http
-                ? HttpRouteTranslator.translate(ctx, http, recorded)
-                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded);
+                ? HttpRouteTranslator.translate(ctx, http, recorded, claimsView)
+                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded, claimsView);
       } catch (RuntimeException e) {
         failure = Translator.failure(route, e);
       }
@@ -460,6 +498,64 @@ public final class IncrementalEngine {
     } else {
       step.putStatus(node.ref(), null);
     }
+  }
+
+  /**
+   * Refreshes the raw listener claims of the dirty routes and returns the routes of the other
+   * kind on every listener where a claim changed: their HTTPRoute/GRPCRoute conflict outcome may
+   * have flipped although nothing they read did.
+   */
+  private Set<Node> updateClaims(Set<Node> routeNodes) {
+    Set<Node> affected = new LinkedHashSet<>();
+    for (Node node : routeNodes) {
+      InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
+      HasMetadata route = view.get(kind, node.ref().namespace(), node.ref().name()).orElse(null);
+      RouteClaims.Raw now = null;
+      if (route != null) {
+        try {
+          now = RouteClaims.raw(route, gateways);
+        } catch (RuntimeException e) {
+          now = null;
+        }
+      }
+      RouteClaims.Raw before = rawClaims.get(node.ref());
+      if (Objects.equals(before, now)) {
+        continue;
+      }
+      Set<RouteTranslation.ListenerAttachment> touched = new HashSet<>();
+      if (before != null) {
+        for (RouteTranslation.ListenerAttachment l : before.listeners()) {
+          Map<String, Map<ObjectRef, RouteClaims.Claim>> byKind = claimsByListener.get(l);
+          Map<ObjectRef, RouteClaims.Claim> claims = byKind.get(node.ref().kind());
+          claims.remove(node.ref());
+          if (claims.isEmpty()) {
+            byKind.remove(node.ref().kind());
+            if (byKind.isEmpty()) {
+              claimsByListener.remove(l);
+            }
+          }
+          touched.add(l);
+        }
+        rawClaims.remove(node.ref());
+      }
+      if (now != null) {
+        for (RouteTranslation.ListenerAttachment l : now.listeners()) {
+          claimsByListener
+              .computeIfAbsent(l, k -> new HashMap<>())
+              .computeIfAbsent(node.ref().kind(), k -> new HashMap<>())
+              .put(node.ref(), now.claim());
+          touched.add(l);
+        }
+        rawClaims.put(node.ref(), now);
+      }
+      String other = RouteClaims.otherKind(node.ref().kind());
+      for (RouteTranslation.ListenerAttachment l : touched) {
+        for (ObjectRef ref : claimsByListener.getOrDefault(l, Map.of()).getOrDefault(other, Map.of()).keySet()) {
+          affected.add(new Node(NodeKind.ROUTE, ref));
+        }
+      }
+    }
+    return affected;
   }
 
   private void useService(GatewayKey gw, String service, int delta, Step step) {

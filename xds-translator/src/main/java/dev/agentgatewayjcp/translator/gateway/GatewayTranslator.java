@@ -195,6 +195,7 @@ public final class GatewayTranslator {
         .ifPresent(message -> gwConditions.set("Accepted", false, "InvalidParameters", message));
     List<GatewayStatusAddress> addresses = new ArrayList<>();
     programmedCondition(ctx, gateway, validListeners, binds.keySet(), gwConditions, addresses);
+    requestedAddresses(gateway, gwConditions, addresses);
 
     return new GatewayTranslation(
         key,
@@ -224,6 +225,39 @@ public final class GatewayTranslator {
       return java.util.Optional.of("parametersRef ConfigMap " + ref.getName() + " not found");
     }
     return java.util.Optional.empty();
+  }
+
+  /**
+   * Checks {@code spec.addresses}: only IPAddress and Hostname can be requested, and a request
+   * is met only when the Gateway's Service actually has that address.
+   */
+  private static void requestedAddresses(
+      Gateway gateway, ConditionList conditions, List<GatewayStatusAddress> assigned) {
+    var requested = gateway.getSpec().getAddresses();
+    if (requested == null || requested.isEmpty()) {
+      return;
+    }
+    Set<String> have = new TreeSet<>();
+    assigned.forEach(a -> have.add(a.getValue()));
+    List<String> missing = new ArrayList<>();
+    for (var address : requested) {
+      String type = address.getType() == null ? "IPAddress" : address.getType();
+      if (!"IPAddress".equals(type) && !"Hostname".equals(type)) {
+        conditions.set(
+            "Accepted", false, "UnsupportedAddress", "address type " + type + " is not supported");
+        return;
+      }
+      if (address.getValue() != null && !have.contains(address.getValue())) {
+        missing.add(address.getValue());
+      }
+    }
+    if (!missing.isEmpty() && conditions.isTrue("Programmed")) {
+      conditions.set(
+          "Programmed",
+          false,
+          "AddressNotAssigned",
+          "requested address(es) " + String.join(", ", missing) + " not assigned to the Gateway's Service");
+    }
   }
 
   /** The Bind key of a port of a Gateway: {@code <port>/<ns>/<name>}. */

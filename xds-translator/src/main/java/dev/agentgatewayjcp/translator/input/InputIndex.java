@@ -2,7 +2,6 @@ package dev.agentgatewayjcp.translator.input;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +33,6 @@ public final class InputIndex<T extends HasMetadata> {
                 : List.of(slice.getMetadata().getNamespace() + "/" + service);
           });
 
-  /** Gateways by {@code spec.gatewayClassName}. */
-  public static final InputIndex<Gateway> GATEWAYS_BY_CLASS =
-      new InputIndex<>(
-          "gatewaysByClass",
-          InputKind.GATEWAY,
-          gw ->
-              gw.getSpec() == null || gw.getSpec().getGatewayClassName() == null
-                  ? List.of()
-                  : List.of(gw.getSpec().getGatewayClassName()));
-
   private final String name;
   private final InputKind<T> kind;
   private final Function<T, Collection<String>> keys;
@@ -56,7 +45,7 @@ public final class InputIndex<T extends HasMetadata> {
 
   /** Every index, in a fixed order. */
   public static List<InputIndex<?>> all() {
-    return List.of(ENDPOINT_SLICES_BY_SERVICE, GATEWAYS_BY_CLASS);
+    return List.of(ENDPOINT_SLICES_BY_SERVICE);
   }
 
   public String name() {

@@ -3,6 +3,7 @@ package dev.agentgatewayjcp.translator.input;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -39,6 +40,7 @@ public final class InputKind<T extends HasMetadata> {
       new InputKind<>("ConfigMap", ConfigMap.class, true);
   public static final InputKind<Namespace> NAMESPACE =
       new InputKind<>("Namespace", Namespace.class, false);
+  public static final InputKind<Pod> POD = new InputKind<>("Pod", Pod.class, true);
 
   /** Every kind, in a fixed order. */
   public static final List<InputKind<?>> ALL =
@@ -52,7 +54,8 @@ public final class InputKind<T extends HasMetadata> {
           ENDPOINT_SLICE,
           SECRET,
           CONFIG_MAP,
-          NAMESPACE);
+          NAMESPACE,
+          POD);
 
   private final String kind;
   private final Class<T> type;

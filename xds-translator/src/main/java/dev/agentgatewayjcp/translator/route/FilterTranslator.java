@@ -67,9 +67,13 @@ final class FilterTranslator {
     this.problems = problems;
   }
 
-  /** Translated filters, in the order they will be sent. */
+  /**
+   * Translated filters: the order-preserving ones as both rule-level and backend-level specs
+   * (which of the two is used depends on where the filters were), then the merged ones.
+   */
   private record Translated(
-      List<Object> ordered,
+      List<TrafficPolicySpec> orderedForRule,
+      List<BackendPolicySpec> orderedForBackend,
       HeaderModifier request,
       HeaderModifier response,
       RequestMirrors mirrors) {}
@@ -77,16 +81,7 @@ final class FilterTranslator {
   List<TrafficPolicySpec> rulePolicies(List<HTTPRouteFilter> filters, Set<String> allowed)
       throws InvalidRuleException {
     Translated t = translate(filters, allowed);
-    List<TrafficPolicySpec> out = new ArrayList<>();
-    for (Object o : t.ordered()) {
-      if (o instanceof RequestRedirect r) {
-        out.add(TrafficPolicySpec.newBuilder().setRequestRedirect(r).build());
-      } else if (o instanceof UrlRewrite u) {
-        out.add(TrafficPolicySpec.newBuilder().setUrlRewrite(u).build());
-      } else if (o instanceof CORS c) {
-        out.add(TrafficPolicySpec.newBuilder().setCors(c).build());
-      }
-    }
+    List<TrafficPolicySpec> out = new ArrayList<>(t.orderedForRule());
     if (t.request() != null) {
       out.add(TrafficPolicySpec.newBuilder().setRequestHeaderModifier(t.request()).build());
     }
@@ -102,12 +97,7 @@ final class FilterTranslator {
   List<BackendPolicySpec> backendPolicies(List<HTTPRouteFilter> filters, Set<String> allowed)
       throws InvalidRuleException {
     Translated t = translate(filters, allowed);
-    List<BackendPolicySpec> out = new ArrayList<>();
-    for (Object o : t.ordered()) {
-      if (o instanceof RequestRedirect r) {
-        out.add(BackendPolicySpec.newBuilder().setRequestRedirect(r).build());
-      }
-    }
+    List<BackendPolicySpec> out = new ArrayList<>(t.orderedForBackend());
     if (t.request() != null) {
       out.add(BackendPolicySpec.newBuilder().setRequestHeaderModifier(t.request()).build());
     }
@@ -122,14 +112,15 @@ final class FilterTranslator {
 
   private Translated translate(List<HTTPRouteFilter> filters, Set<String> allowed)
       throws InvalidRuleException {
-    List<Object> ordered = new ArrayList<>();
+    List<TrafficPolicySpec> forRule = new ArrayList<>();
+    List<BackendPolicySpec> forBackend = new ArrayList<>();
     HeaderModifier.Builder request = null;
     HeaderModifier.Builder response = null;
     RequestMirrors.Builder mirrors = null;
     boolean redirected = false;
     boolean rewritten = false;
     if (filters == null) {
-      return new Translated(ordered, null, null, null);
+      return new Translated(forRule, forBackend, null, null, null);
     }
     for (HTTPRouteFilter f : filters) {
       String type = f.getType() == null ? "" : f.getType();
@@ -153,7 +144,9 @@ final class FilterTranslator {
                 "IncompatibleFilters", "RequestRedirect cannot be combined with another RequestRedirect or URLRewrite");
           }
           redirected = true;
-          ordered.add(redirect(require(type, f.getRequestRedirect())));
+          RequestRedirect redirect = redirect(require(type, f.getRequestRedirect()));
+          forRule.add(TrafficPolicySpec.newBuilder().setRequestRedirect(redirect).build());
+          forBackend.add(BackendPolicySpec.newBuilder().setRequestRedirect(redirect).build());
         }
         case "URLRewrite" -> {
           if (redirected || rewritten) {
@@ -161,9 +154,9 @@ final class FilterTranslator {
                 "IncompatibleFilters", "URLRewrite cannot be combined with RequestRedirect or another URLRewrite");
           }
           rewritten = true;
-          ordered.add(rewrite(require(type, f.getUrlRewrite())));
+          forRule.add(TrafficPolicySpec.newBuilder().setUrlRewrite(rewrite(require(type, f.getUrlRewrite()))).build());
         }
-        case "CORS" -> ordered.add(cors(require(type, f.getCors())));
+        case "CORS" -> forRule.add(TrafficPolicySpec.newBuilder().setCors(cors(require(type, f.getCors()))).build());
         case "RequestMirror" -> {
           RequestMirrors.Mirror mirror = mirror(require(type, f.getRequestMirror()));
           if (mirror != null) {
@@ -177,7 +170,8 @@ final class FilterTranslator {
       }
     }
     return new Translated(
-        ordered,
+        forRule,
+        forBackend,
         request == null ? null : request.build(),
         response == null ? null : response.build(),
         mirrors == null ? null : mirrors.build());

@@ -36,7 +36,10 @@ public final class GrpcRouteTranslator {
   private GrpcRouteTranslator() {}
 
   public static RouteTranslation translate(
-      TranslationContext ctx, GRPCRoute route, Map<GatewayKey, GatewayTranslation> gateways) {
+      TranslationContext ctx,
+      GRPCRoute route,
+      Map<GatewayKey, GatewayTranslation> gateways,
+      RouteClaims.View claims) {
     String ns = route.getMetadata().getNamespace();
     List<String> hostnames =
         route.getSpec() == null || route.getSpec().getHostnames() == null
@@ -44,7 +47,16 @@ public final class GrpcRouteTranslator {
             : route.getSpec().getHostnames().stream().filter(h -> h != null).toList();
     List<ParentResolver.ParentResult> parents =
         ParentResolver.resolve(
-            "GRPCRoute", ns, hostnames, route.getSpec() == null ? null : route.getSpec().getParentRefs(), gateways);
+            "GRPCRoute",
+            ns,
+            hostnames,
+            route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+            gateways,
+            claims,
+            new RouteClaims.Claim(
+                dev.agentgatewayjcp.translator.input.ObjectRef.of(route),
+                RouteAssembler.creationPrefix(route),
+                hostnames));
     RouteProblems problems = new RouteProblems();
     List<RuleOutput> rules = new ArrayList<>();
     List<GRPCRouteRule> specRules =

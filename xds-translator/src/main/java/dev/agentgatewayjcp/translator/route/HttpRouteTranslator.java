@@ -38,7 +38,10 @@ public final class HttpRouteTranslator {
   private HttpRouteTranslator() {}
 
   public static RouteTranslation translate(
-      TranslationContext ctx, HTTPRoute route, Map<GatewayKey, GatewayTranslation> gateways) {
+      TranslationContext ctx,
+      HTTPRoute route,
+      Map<GatewayKey, GatewayTranslation> gateways,
+      RouteClaims.View claims) {
     String ns = route.getMetadata().getNamespace();
     List<String> hostnames =
         route.getSpec() == null || route.getSpec().getHostnames() == null
@@ -46,7 +49,16 @@ public final class HttpRouteTranslator {
             : route.getSpec().getHostnames().stream().filter(h -> h != null).toList();
     List<ParentResolver.ParentResult> parents =
         ParentResolver.resolve(
-            "HTTPRoute", ns, hostnames, route.getSpec() == null ? null : route.getSpec().getParentRefs(), gateways);
+            "HTTPRoute",
+            ns,
+            hostnames,
+            route.getSpec() == null ? null : route.getSpec().getParentRefs(),
+            gateways,
+            claims,
+            new RouteClaims.Claim(
+                dev.agentgatewayjcp.translator.input.ObjectRef.of(route),
+                RouteAssembler.creationPrefix(route),
+                hostnames));
     RouteProblems problems = new RouteProblems();
     List<RuleOutput> rules = new ArrayList<>();
     List<HTTPRouteRule> specRules =

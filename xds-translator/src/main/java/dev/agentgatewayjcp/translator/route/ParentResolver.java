@@ -38,14 +38,17 @@ public final class ParentResolver {
 
   /**
    * Resolves every parentRef. parentRefs to other kinds or to Gateways that are not ours give no
-   * result, because another controller (or nobody) owns that status entry.
+   * result, because another controller (or nobody) owns that status entry. When {@code self} is
+   * given, a listener where a route of the other kind wins the hostname conflict refuses it.
    */
   public static List<ParentResult> resolve(
       String routeKind,
       String routeNamespace,
       List<String> routeHostnames,
       List<ParentReference> parentRefs,
-      Map<GatewayKey, GatewayTranslation> gateways) {
+      Map<GatewayKey, GatewayTranslation> gateways,
+      RouteClaims.View claims,
+      RouteClaims.Claim self) {
     List<ParentResult> results = new ArrayList<>();
     if (parentRefs == null) {
       return results;
@@ -61,7 +64,7 @@ public final class ParentResolver {
       if (gateway == null) {
         continue;
       }
-      results.add(resolveOne(routeKind, routeNamespace, routeHostnames, ref, gateway));
+      results.add(resolveOne(routeKind, routeNamespace, routeHostnames, ref, gateway, claims, self));
     }
     return results;
   }
@@ -71,7 +74,9 @@ public final class ParentResolver {
       String routeNamespace,
       List<String> routeHostnames,
       ParentReference ref,
-      GatewayTranslation gateway) {
+      GatewayTranslation gateway,
+      RouteClaims.View claims,
+      RouteClaims.Claim self) {
     List<ListenerInfo> accepted = new ArrayList<>();
     int bestRank = Integer.MAX_VALUE;
     List<String> messages = new ArrayList<>();
@@ -103,8 +108,29 @@ public final class ParentResolver {
         reason = "NotAllowedByListeners";
         message = "kind " + routeKind + " is not allowed by listener " + listener.name();
       } else {
-        accepted.add(listener);
-        continue;
+        var winner =
+            self == null
+                ? java.util.Optional.<RouteClaims.Claim>empty()
+                : RouteClaims.winnerOver(
+                    self,
+                    claims.on(
+                        new RouteTranslation.ListenerAttachment(listener.gateway(), listener.name()),
+                        RouteClaims.otherKind(routeKind)));
+        if (winner.isEmpty()) {
+          accepted.add(listener);
+          continue;
+        }
+        reason = "NotAllowedByListeners";
+        message =
+            "listener "
+                + listener.name()
+                + " already serves "
+                + winner.get().route().kind()
+                + " "
+                + winner.get().route().namespace()
+                + "/"
+                + winner.get().route().name()
+                + " for an overlapping hostname";
       }
       int rank = rank(reason);
       if (rank < bestRank) {

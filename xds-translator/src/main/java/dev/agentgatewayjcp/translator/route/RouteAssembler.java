@@ -152,8 +152,14 @@ final class RouteAssembler {
       } else {
         conditions.set("ResolvedRefs", false, problems.refsReason(), problems.refsMessage());
       }
-      if (problems.invalidRuleCount() > 0 && !allRulesInvalid) {
-        conditions.set("PartiallyInvalid", true, problems.invalidReason(), problems.invalidMessage());
+      // The spec allows PartiallyInvalid only on an accepted parent, only when True, and with a
+      // message starting "Dropped Rule" for implementations that drop invalid rules.
+      if (p.accepted() && problems.invalidRuleCount() > 0 && !allRulesInvalid) {
+        conditions.set(
+            "PartiallyInvalid",
+            true,
+            problems.invalidReason(),
+            "Dropped Rule(s): " + problems.invalidMessage());
       }
       RouteParentStatus status = new RouteParentStatus();
       status.setParentRef(e.getKey());

@@ -79,6 +79,74 @@ class IncrementalEngineTest {
     }
   }
 
+  @Test
+  void aGatewayChangeThatKeepsItsListenersDoesNotRerunItsRoutes() {
+    // A clock that moves on every read, like the wall clock between two translations.
+    Clock ticking =
+        new Clock() {
+          private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            now = now.plusSeconds(1);
+            return now;
+          }
+        };
+    IncrementalEngine engine = new IncrementalEngine(TranslationSettings.defaults(ticking));
+    List<InputChange> initial = new ArrayList<>();
+    dev.agentgatewayjcp.translator.input.YamlInputs.parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata: {name: c}
+            spec: {controllerName: agentgateway-jcp.dev/controller}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw, namespace: ns}
+            spec:
+              gatewayClassName: c
+              listeners: [{name: http, port: 80, protocol: HTTP}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: r, namespace: ns}
+            spec:
+              parentRefs: [{name: gw}]
+              rules: [{backendRefs: [{name: svc, port: 80}]}]
+            """)
+        .forEach(o -> initial.add(InputChange.upsert(o)));
+    engine.apply(initial);
+
+    // The Gateway's own Service appearing changes its Programmed condition, not its listeners.
+    TranslationDelta delta =
+        engine.apply(
+            List.of(
+                InputChange.upsert(
+                    dev.agentgatewayjcp.translator.input.YamlInputs.parse(
+                            """
+                            apiVersion: v1
+                            kind: Service
+                            metadata: {name: gw, namespace: ns}
+                            spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}
+                            """)
+                        .get(0))));
+    assertThat(delta.statuses().keySet())
+        .extracting(ObjectRef::kind)
+        .containsExactly("Gateway");
+    assertThat(delta.gateways()).isEmpty();
+  }
+
   private static void runSequence(long seed, int steps) {
     RandomInputs inputs = new RandomInputs(seed);
     IncrementalEngine engine = new IncrementalEngine(SETTINGS);
@@ -109,6 +177,8 @@ class IncrementalEngineTest {
       assertThat(incremental.statuses()).as("statuses after " + where).isEqualTo(full.statuses());
       assertThat(incremental.diagnostics()).as("diagnostics after " + where).isEqualTo(full.diagnostics());
       consumer.assertMatches(full, where);
+      full.gateways().forEach((gw, out) -> assertThat(engine.gateway(gw)).as(where).contains(out));
+      assertThat(engine.gateway(new GatewayKey("ns-a", "not-a-gateway"))).isEmpty();
     }
   }
 }

@@ -79,8 +79,10 @@ final class RandomInputs {
       yaml = service();
     } else if (kind < 88) {
       yaml = endpointSlice();
-    } else if (kind < 94) {
+    } else if (kind < 91) {
       yaml = secret();
+    } else if (kind < 95) {
+      yaml = pod();
     } else {
       yaml = namespace();
     }
@@ -235,6 +237,14 @@ final class RandomInputs {
     String cert = valid ? CERT : "garbage\n";
     return ("apiVersion: v1\nkind: Secret\nmetadata: {name: cert-%d, namespace: %s}\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n%s  tls.key: |\n%s")
         .formatted(random.nextInt(2), ns(), indent(cert), indent(KEY));
+  }
+
+  private String pod() {
+    return ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-%d\n  namespace: %s\n  labels: {app: app-%d, pod-template-hash: abc}\n"
+            + "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: app-%d-abc, uid: u, controller: true}]\n%s"
+            + "spec:\n  serviceAccountName: sa-%d\n  containers: [{name: c, image: i}]\n")
+        .formatted(random.nextInt(4), ns(), random.nextInt(2), random.nextInt(2),
+            chance(20) ? "  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n" : "", random.nextInt(2));
   }
 
   private String namespace() {

@@ -41,8 +41,8 @@ class InMemoryInputViewTest {
       addressType: IPv4
       endpoints: [{addresses: [10.0.0.1]}]
       ---
-      apiVersion: v1
-      kind: Pod
+      apiVersion: apps/v1
+      kind: Deployment
       metadata: {name: ignored, namespace: ns1}
       """;
 
