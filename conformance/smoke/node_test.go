@@ -2,9 +2,17 @@ package smoke
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -58,6 +66,48 @@ spec:
   ports:
   - port: 8080
     targetPort: 3000
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: echo-lb
+  namespace: node-smoke
+spec:
+  type: LoadBalancer
+  selector: {app: echo}
+  ports:
+  - port: 8080
+    targetPort: 3000
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tls-backend
+  namespace: node-smoke
+  labels: {app: tls-backend}
+spec:
+  containers:
+  - name: tls-backend
+    image: registry.k8s.io/gateway-api/echo-basic:v1.5.1
+    env:
+    - name: POD_NAME
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: NAMESPACE
+      valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+    - name: TLS_SERVER_CERT
+      value: /etc/secret-volume/crt
+    - name: TLS_SERVER_PRIVKEY
+      value: /etc/secret-volume/key
+    volumeMounts:
+    - name: secret-volume
+      mountPath: /etc/secret-volume
+  volumes:
+  - name: secret-volume
+    secret:
+      secretName: tls-backend-cert
+      items:
+      - {key: tls.crt, path: crt}
+      - {key: tls.key, path: key}
 ---
 apiVersion: v1
 kind: Pod
@@ -200,6 +250,55 @@ func TestNodeRunsEchoPods(t *testing.T) {
 	})
 	mark("endpoints and unmapped image")
 
+	// Services: the ClusterIP and the assigned LoadBalancer address both
+	// reach an echo pod from the host.
+	clusterIP := kubectl("", "-n", "node-smoke", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
+	var lbIP string
+	waitFor(t, 30*time.Second, "load balancer address", func() (bool, string) {
+		lbIP, _ = tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "service", "echo-lb",
+			"-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")
+		return lbIP != "", lbIP
+	})
+	for _, addr := range []string{clusterIP + ":8080", lbIP + ":8080"} {
+		waitFor(t, 30*time.Second, "echo through "+addr, func() (bool, string) {
+			resp, err := client.Get("http://" + addr + "/via-service")
+			if err != nil {
+				return false, err.Error()
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return strings.Contains(string(body), `"path": "/via-service"`), string(body)
+		})
+	}
+	mark("services")
+
+	// A Secret volume: the pod waits for the Secret (created after the
+	// pod, as the suite does), then serves HTTPS with the mounted files.
+	certPEM, keyPEM := selfSignedPEM(t, "tls-backend.example.com")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tls.crt"), certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls.key"), keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kubectl("", "-n", "node-smoke", "create", "secret", "tls", "tls-backend-cert",
+		"--cert="+filepath.Join(dir, "tls.crt"), "--key="+filepath.Join(dir, "tls.key"))
+	kubectl("", "-n", "node-smoke", "wait", "--for=condition=Ready", "pod/tls-backend", "--timeout=90s")
+	tlsIP := kubectl("", "-n", "node-smoke", "get", "pod", "tls-backend", "-o", "jsonpath={.status.podIP}")
+	insecure := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	waitFor(t, 20*time.Second, "HTTPS from tls-backend", func() (bool, string) {
+		resp, err := insecure.Get("https://" + tlsIP + ":8443/tls")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		ok := resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 &&
+			resp.TLS.PeerCertificates[0].Subject.CommonName == "tls-backend.example.com"
+		return ok, fmt.Sprint(resp.Status)
+	})
+	mark("secret volume")
+
 	// Deleting the Deployment must stop the processes; the pods leave the
 	// API once their grace period has passed.
 	kubectl("", "-n", "node-smoke", "scale", "deployment", "echo", "--replicas=0")
@@ -214,6 +313,34 @@ func TestNodeRunsEchoPods(t *testing.T) {
 		return len(alive) == 0, fmt.Sprint("still answering: ", alive)
 	})
 	mark("scale down")
+}
+
+// selfSignedPEM returns a throw-away certificate and key for cn.
+func selfSignedPEM(t *testing.T, cn string) (certPEM, keyPEM []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: cn},
+		DNSNames:     []string{cn},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 }
 
 // waitFor polls cond every 500ms until it holds or timeout passes.

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"strconv"
@@ -98,7 +99,20 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 		return err
 	}
 
+	// One node per machine: the lock makes it safe to remove what a
+	// crashed earlier run left behind (namespaces, the bridge).
+	lock, err := os.OpenFile("/run/agjcp-vknode.lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fmt.Errorf("another vknode is running on this machine (lock /run/agjcp-vknode.lock): %w", err)
+	}
 	podnet.CleanupStale()
+	if _, err := net.InterfaceByName(bridge); err == nil {
+		_ = exec.Command("ip", "link", "del", bridge).Run()
+	}
 	network, err := podnet.Setup(bridge, podCIDR)
 	if err != nil {
 		return fmt.Errorf("pod network: %w", err)
