@@ -112,6 +112,23 @@ spec:
 apiVersion: v1
 kind: Pod
 metadata:
+  name: api-client
+  namespace: node-smoke
+spec:
+  restartPolicy: Never
+  containers:
+  - name: sh
+    image: agjcp.test/host-shell:1
+    args:
+    - -c
+    - >-
+      curl -sS --cacert /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+      -H "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
+      https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)/secrets
+---
+apiVersion: v1
+kind: Pod
+metadata:
   name: unmapped
   namespace: node-smoke
 spec:
@@ -160,7 +177,12 @@ func TestNodeRunsEchoPods(t *testing.T) {
 		Log:    log,
 		Node: &localcluster.NodeConfig{
 			VKNode: tools.VKNode,
-			Images: map[string]string{"registry.k8s.io/gateway-api/echo-basic": tools.EchoBasic},
+			Images: map[string]string{
+				"registry.k8s.io/gateway-api/echo-basic": tools.EchoBasic,
+				// A host shell stands in for a client image: it proves the
+				// service-account volume and in-cluster API access.
+				"agjcp.test/host-shell": "/bin/sh",
+			},
 		},
 	})
 	if err != nil {
@@ -298,6 +320,20 @@ func TestNodeRunsEchoPods(t *testing.T) {
 		return ok, fmt.Sprint(resp.Status)
 	})
 	mark("secret volume")
+
+	// In-cluster API access from a pod: the kubernetes Service's
+	// ClusterIP, the projected CA and token. The default service account
+	// may not list secrets, so a 403 naming that account is the proof
+	// that the token authenticated.
+	waitFor(t, 60*time.Second, "api-client pod to finish", func() (bool, string) {
+		out, _ := tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "pod", "api-client", "-o", "jsonpath={.status.phase}")
+		return out == "Succeeded" || out == "Failed", out
+	})
+	apiOut := kubectl("", "-n", "node-smoke", "logs", "api-client")
+	if !strings.Contains(apiOut, `system:serviceaccount:node-smoke:default`) {
+		t.Errorf("pod could not use its service-account token against the API server; output:\n%s", apiOut)
+	}
+	mark("in-cluster API access")
 
 	// Deleting the Deployment must stop the processes; the pods leave the
 	// API once their grace period has passed.
