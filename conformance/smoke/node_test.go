@@ -124,7 +124,9 @@ spec:
     - >-
       curl -sS --cacert /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
       -H "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
-      https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)/secrets
+      https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)/secrets;
+      getent hosts echo.node-smoke.svc.cluster.local;
+      curl -sS --retry 30 --retry-all-errors --retry-delay 1 http://echo:8080/via-cluster-dns
 ---
 apiVersion: v1
 kind: Pod
@@ -325,7 +327,7 @@ func TestNodeRunsEchoPods(t *testing.T) {
 	// ClusterIP, the projected CA and token. The default service account
 	// may not list secrets, so a 403 naming that account is the proof
 	// that the token authenticated.
-	waitFor(t, 60*time.Second, "api-client pod to finish", func() (bool, string) {
+	waitFor(t, 90*time.Second, "api-client pod to finish", func() (bool, string) {
 		out, _ := tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "pod", "api-client", "-o", "jsonpath={.status.phase}")
 		return out == "Succeeded" || out == "Failed", out
 	})
@@ -333,7 +335,12 @@ func TestNodeRunsEchoPods(t *testing.T) {
 	if !strings.Contains(apiOut, `system:serviceaccount:node-smoke:default`) {
 		t.Errorf("pod could not use its service-account token against the API server; output:\n%s", apiOut)
 	}
-	mark("in-cluster API access")
+	// Cluster DNS: the full name resolves to the ClusterIP, and the short
+	// name works through the pod's search path.
+	if !strings.Contains(apiOut, clusterIP+" ") || !strings.Contains(apiOut, `"path": "/via-cluster-dns"`) {
+		t.Errorf("cluster DNS from a pod failed (want %s and an echo of /via-cluster-dns); output:\n%s", clusterIP, apiOut)
+	}
+	mark("in-cluster API access and DNS")
 
 	// Deleting the Deployment must stop the processes; the pods leave the
 	// API once their grace period has passed.

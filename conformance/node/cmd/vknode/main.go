@@ -39,6 +39,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/clusterdns"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/podnet"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/provider"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/svcproxy"
@@ -156,14 +157,20 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	if err != nil {
 		return err
 	}
-	if _, err := svcproxy.Run(ctx, svcproxy.Config{
+	proxy, err := svcproxy.Run(ctx, svcproxy.Config{
 		Client:    client,
 		Device:    bridge,
 		LBPool:    network.LBPool(),
 		APIServer: apiURL.Host,
-	}); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("service proxy: %w", err)
 	}
+	dns, err := clusterdns.Start(net.JoinHostPort(network.Gateway.String(), "53"), proxy)
+	if err != nil {
+		return fmt.Errorf("cluster DNS: %w", err)
+	}
+	defer dns.Close()
 	log.Printf("vknode: service proxy on %s, load balancer pool %s", bridge, network.LBPool())
 	log.Printf("vknode: node %s, pod network %s on %s, kubelet API %s:%d, state %s",
 		nodeName, podCIDR, bridge, network.Gateway, kubeletPort, stateDir)

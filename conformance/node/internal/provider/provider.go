@@ -191,7 +191,7 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 			return fmt.Errorf("pod network for %s: %w", k, err)
 		}
 		pr.ep = ep
-		if err := writeEtcFiles(ep.NetNS, pod, ep.IP); err != nil {
+		if err := writeEtcFiles(ep.NetNS, pod, ep.IP, p.cfg.NodeIP); err != nil {
 			return err
 		}
 	}
@@ -239,12 +239,22 @@ func (p *Provider) knownImages() string {
 	return strings.Join(names, ", ")
 }
 
-// writeEtcFiles gives the pod its own /etc/hosts and /etc/hostname; `ip
-// netns exec` bind-mounts /etc/netns/<ns>/<file> over /etc/<file>.
-func writeEtcFiles(netns string, pod *corev1.Pod, ip net.IP) error {
+// writeEtcFiles gives the pod its own /etc/hosts, /etc/hostname and (for
+// the ClusterFirst DNS policies) an /etc/resolv.conf pointing at the
+// node's cluster DNS; `ip netns exec` bind-mounts /etc/netns/<ns>/<file>
+// over /etc/<file>.
+func writeEtcFiles(netns string, pod *corev1.Pod, ip, dnsServer net.IP) error {
 	dir := filepath.Join("/etc/netns", netns)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	switch pod.Spec.DNSPolicy {
+	case "", corev1.DNSClusterFirst, corev1.DNSClusterFirstWithHostNet:
+		resolv := fmt.Sprintf("search %s.svc.cluster.local svc.cluster.local cluster.local\nnameserver %s\noptions ndots:5\n",
+			pod.Namespace, dnsServer)
+		if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte(resolv), 0o644); err != nil {
+			return err
+		}
 	}
 	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", ip, pod.Name)
 	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
