@@ -169,7 +169,7 @@ func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, e
 	if err != nil {
 		return nil, err
 	}
-	images := map[string]string{EchoBasicImage: tools.EchoBasic}
+	images := map[string]string{EchoBasicImage: tools.EchoBasic, CoreDNSImage: tools.CoreDNS}
 	if extra := os.Getenv("AGJCP_IMAGE_MAP"); extra != "" {
 		for _, kv := range strings.Split(extra, ",") {
 			repo, prog, ok := strings.Cut(strings.TrimSpace(kv), "=")
@@ -185,6 +185,9 @@ func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, e
 // EchoBasicImage is the repository of the echo server image that the
 // conformance manifests use.
 const EchoBasicImage = "registry.k8s.io/gateway-api/echo-basic"
+
+// CoreDNSImage is the DNS server image of the suite's base manifests.
+const CoreDNSImage = "registry.k8s.io/coredns/coredns"
 
 func installCRDs(ctx context.Context, kubeconfig, channel string) error {
 	b, err := kubebin.Load()
