@@ -32,6 +32,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sirupsen/logrus"
+	vklog "github.com/virtual-kubelet/virtual-kubelet/log"
+	logruslogger "github.com/virtual-kubelet/virtual-kubelet/log/logrus"
 	"github.com/virtual-kubelet/virtual-kubelet/node"
 	"github.com/virtual-kubelet/virtual-kubelet/node/nodeutil"
 	corev1 "k8s.io/api/core/v1"
@@ -70,6 +73,12 @@ func main() {
 	flag.Var(images, "image", "map an image repository to a local program: repository=program (repeatable)")
 	flag.Parse()
 
+	// virtual-kubelet logs through its own facade; warnings and errors
+	// (failed status updates, provider errors) must reach our log.
+	l := logrus.New()
+	l.SetLevel(logrus.WarnLevel)
+	vklog.L = logruslogger.FromLogrus(logrus.NewEntry(l))
+
 	if err := run(*kubeconfig, *nodeName, *bridge, *podCIDR, *stateDir, *kubeletPort, images); err != nil {
 		log.Fatal(err)
 	}
@@ -95,6 +104,9 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	if err != nil {
 		return err
 	}
+	// A suite's worth of pods asks for many tokens at once; the client's
+	// default of 5 requests per second would delay pod starts by seconds.
+	cfg.QPS, cfg.Burst = 50, 100
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"os"
 	"os/exec"
@@ -204,10 +205,13 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 // ConfigMap does not exist yet (the conformance suite creates some Secrets
 // after the pods that mount them), then starts the containers.
 func (p *Provider) startPod(pr *podRuntime) {
-	for {
+	for attempt := 0; ; attempt++ {
 		err := p.prepareVolumes(pr.ctx, pr)
 		if err == nil {
 			break
+		}
+		if attempt%30 == 0 {
+			log.Printf("provider: pod %s/%s waits for its volumes: %v", pr.pod.Namespace, pr.pod.Name, err)
 		}
 		p.mu.Lock()
 		for _, cr := range pr.containers {
@@ -535,7 +539,9 @@ func (p *Provider) podWithStatus(pr *podRuntime) *corev1.Pod {
 		HostIP:    p.cfg.NodeIP.String(),
 		HostIPs:   []corev1.HostIP{{IP: p.cfg.NodeIP.String()}},
 		StartTime: &pr.startTime,
-		QOSClass:  corev1.PodQOSBestEffort,
+		// The API server sets the QoS class at creation and rejects
+		// status updates that change it.
+		QOSClass: pr.pod.Status.QOSClass,
 	}
 	switch {
 	case pr.ep != nil:

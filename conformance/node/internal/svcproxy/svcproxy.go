@@ -183,6 +183,22 @@ func (p *Proxy) sync(ctx context.Context) error {
 	}
 	want := map[string][]string{} // ip:port -> backends
 	wantAddr := map[string]bool{}
+	// Free the load-balancer addresses of deleted Services or Services no
+	// longer of type LoadBalancer, so a long suite run does not exhaust
+	// the pool.
+	lbServices := map[string]bool{}
+	for _, svc := range svcs {
+		if svc.Spec.Type == corev1.ServiceTypeLoadBalancer {
+			lbServices[svc.Namespace+"/"+svc.Name] = true
+		}
+	}
+	p.mu.Lock()
+	for key := range p.lbAssign {
+		if !lbServices[key] {
+			delete(p.lbAssign, key)
+		}
+	}
+	p.mu.Unlock()
 	for _, svc := range svcs {
 		var ips []string
 		if ip := svc.Spec.ClusterIP; ip != "" && ip != corev1.ClusterIPNone {
