@@ -355,6 +355,12 @@ func TestNodeRunsEchoPods(t *testing.T) {
 		}
 		return len(alive) == 0, fmt.Sprint("still answering: ", alive)
 	})
+	// The node deletes the pod objects once the processes are gone, well
+	// before the 30 s grace period would run out.
+	waitFor(t, 20*time.Second, "echo pods to leave the API", func() (bool, string) {
+		out, err := tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "pods", "-l", "app=echo", "-o", "name")
+		return err == nil && strings.TrimSpace(out) == "", out
+	})
 	mark("scale down")
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/virtual-kubelet/virtual-kubelet/errdefs"
 	"github.com/virtual-kubelet/virtual-kubelet/node/api"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	corev1listers "k8s.io/client-go/listers/core/v1"
@@ -484,6 +485,19 @@ func (p *Provider) DeletePod(ctx context.Context, pod *corev1.Pod) error {
 	_ = os.RemoveAll(pr.dir)
 	if cb != nil {
 		cb(final)
+	}
+	// Like the kubelet, remove the pod object once its processes are gone
+	// instead of leaving it Terminating until the grace period ends
+	// (virtual-kubelet would only force-delete it then).
+	if p.cfg.Client != nil && pod.DeletionTimestamp != nil {
+		zero := int64(0)
+		err := p.cfg.Client.CoreV1().Pods(pod.Namespace).Delete(context.Background(), pod.Name, metav1.DeleteOptions{
+			GracePeriodSeconds: &zero,
+			Preconditions:      &metav1.Preconditions{UID: &pod.UID},
+		})
+		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			log.Printf("provider: final delete of %s: %v", k, err)
+		}
 	}
 	return nil
 }
