@@ -2,9 +2,17 @@ package smoke
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -60,6 +68,67 @@ spec:
     targetPort: 3000
 ---
 apiVersion: v1
+kind: Service
+metadata:
+  name: echo-lb
+  namespace: node-smoke
+spec:
+  type: LoadBalancer
+  selector: {app: echo}
+  ports:
+  - port: 8080
+    targetPort: 3000
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tls-backend
+  namespace: node-smoke
+  labels: {app: tls-backend}
+spec:
+  containers:
+  - name: tls-backend
+    image: registry.k8s.io/gateway-api/echo-basic:v1.5.1
+    env:
+    - name: POD_NAME
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: NAMESPACE
+      valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+    - name: TLS_SERVER_CERT
+      value: /etc/secret-volume/crt
+    - name: TLS_SERVER_PRIVKEY
+      value: /etc/secret-volume/key
+    volumeMounts:
+    - name: secret-volume
+      mountPath: /etc/secret-volume
+  volumes:
+  - name: secret-volume
+    secret:
+      secretName: tls-backend-cert
+      items:
+      - {key: tls.crt, path: crt}
+      - {key: tls.key, path: key}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: api-client
+  namespace: node-smoke
+spec:
+  restartPolicy: Never
+  containers:
+  - name: sh
+    image: agjcp.test/host-shell:1
+    args:
+    - -c
+    - >-
+      curl -sS --cacert /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+      -H "Authorization: Bearer $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
+      https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)/secrets;
+      getent hosts echo.node-smoke.svc.cluster.local;
+      curl -sS --retry 30 --retry-all-errors --retry-delay 1 http://echo:8080/via-cluster-dns
+---
+apiVersion: v1
 kind: Pod
 metadata:
   name: unmapped
@@ -110,7 +179,12 @@ func TestNodeRunsEchoPods(t *testing.T) {
 		Log:    log,
 		Node: &localcluster.NodeConfig{
 			VKNode: tools.VKNode,
-			Images: map[string]string{"registry.k8s.io/gateway-api/echo-basic": tools.EchoBasic},
+			Images: map[string]string{
+				"registry.k8s.io/gateway-api/echo-basic": tools.EchoBasic,
+				// A host shell stands in for a client image: it proves the
+				// service-account volume and in-cluster API access.
+				"agjcp.test/host-shell": "/bin/sh",
+			},
 		},
 	})
 	if err != nil {
@@ -200,6 +274,74 @@ func TestNodeRunsEchoPods(t *testing.T) {
 	})
 	mark("endpoints and unmapped image")
 
+	// Services: the ClusterIP and the assigned LoadBalancer address both
+	// reach an echo pod from the host.
+	clusterIP := kubectl("", "-n", "node-smoke", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
+	var lbIP string
+	waitFor(t, 30*time.Second, "load balancer address", func() (bool, string) {
+		lbIP, _ = tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "service", "echo-lb",
+			"-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")
+		return lbIP != "", lbIP
+	})
+	for _, addr := range []string{clusterIP + ":8080", lbIP + ":8080"} {
+		waitFor(t, 30*time.Second, "echo through "+addr, func() (bool, string) {
+			resp, err := client.Get("http://" + addr + "/via-service")
+			if err != nil {
+				return false, err.Error()
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return strings.Contains(string(body), `"path": "/via-service"`), string(body)
+		})
+	}
+	mark("services")
+
+	// A Secret volume: the pod waits for the Secret (created after the
+	// pod, as the suite does), then serves HTTPS with the mounted files.
+	certPEM, keyPEM := selfSignedPEM(t, "tls-backend.example.com")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tls.crt"), certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls.key"), keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kubectl("", "-n", "node-smoke", "create", "secret", "tls", "tls-backend-cert",
+		"--cert="+filepath.Join(dir, "tls.crt"), "--key="+filepath.Join(dir, "tls.key"))
+	kubectl("", "-n", "node-smoke", "wait", "--for=condition=Ready", "pod/tls-backend", "--timeout=90s")
+	tlsIP := kubectl("", "-n", "node-smoke", "get", "pod", "tls-backend", "-o", "jsonpath={.status.podIP}")
+	insecure := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	waitFor(t, 20*time.Second, "HTTPS from tls-backend", func() (bool, string) {
+		resp, err := insecure.Get("https://" + tlsIP + ":8443/tls")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		ok := resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 &&
+			resp.TLS.PeerCertificates[0].Subject.CommonName == "tls-backend.example.com"
+		return ok, fmt.Sprint(resp.Status)
+	})
+	mark("secret volume")
+
+	// In-cluster API access from a pod: the kubernetes Service's
+	// ClusterIP, the projected CA and token. The default service account
+	// may not list secrets, so a 403 naming that account is the proof
+	// that the token authenticated.
+	waitFor(t, 90*time.Second, "api-client pod to finish", func() (bool, string) {
+		out, _ := tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "pod", "api-client", "-o", "jsonpath={.status.phase}")
+		return out == "Succeeded" || out == "Failed", out
+	})
+	apiOut := kubectl("", "-n", "node-smoke", "logs", "api-client")
+	if !strings.Contains(apiOut, `system:serviceaccount:node-smoke:default`) {
+		t.Errorf("pod could not use its service-account token against the API server; output:\n%s", apiOut)
+	}
+	// Cluster DNS: the full name resolves to the ClusterIP, and the short
+	// name works through the pod's search path.
+	if !strings.Contains(apiOut, clusterIP+" ") || !strings.Contains(apiOut, `"path": "/via-cluster-dns"`) {
+		t.Errorf("cluster DNS from a pod failed (want %s and an echo of /via-cluster-dns); output:\n%s", clusterIP, apiOut)
+	}
+	mark("in-cluster API access and DNS")
+
 	// Deleting the Deployment must stop the processes; the pods leave the
 	// API once their grace period has passed.
 	kubectl("", "-n", "node-smoke", "scale", "deployment", "echo", "--replicas=0")
@@ -213,7 +355,41 @@ func TestNodeRunsEchoPods(t *testing.T) {
 		}
 		return len(alive) == 0, fmt.Sprint("still answering: ", alive)
 	})
+	// The node deletes the pod objects once the processes are gone, well
+	// before the 30 s grace period would run out.
+	waitFor(t, 20*time.Second, "echo pods to leave the API", func() (bool, string) {
+		out, err := tryKubectl(ctx, b.Path(kubebin.Kubectl), c.Kubeconfig, "", "-n", "node-smoke", "get", "pods", "-l", "app=echo", "-o", "name")
+		return err == nil && strings.TrimSpace(out) == "", out
+	})
 	mark("scale down")
+}
+
+// selfSignedPEM returns a throw-away certificate and key for cn.
+func selfSignedPEM(t *testing.T, cn string) (certPEM, keyPEM []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: cn},
+		DNSNames:     []string{cn},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 }
 
 // waitFor polls cond every 500ms until it holds or timeout passes.

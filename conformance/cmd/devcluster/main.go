@@ -10,6 +10,10 @@
 //	devcluster crds    (re)install the Gateway API CRDs into the running cluster
 //	devcluster down    stop the control plane and delete its run directory
 //	devcluster bindir  print the binary cache directory
+//	devcluster kube-api-test-dir [DIR]
+//	                   build if needed and lay the binaries out for fabric8
+//	                   kube-api-test: DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl}
+//	                   as symlinks (DIR defaults to $KUBE_API_TEST_DIR or ~/.kubeapitest)
 //
 // Progress goes to stderr, so `export KUBECONFIG=$(go run ./cmd/devcluster up)`
 // works. The run directory is $AGJCP_CLUSTER_DIR or <tmp>/agentgateway-jcp-cluster.
@@ -22,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -32,7 +37,7 @@ import (
 )
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: devcluster build | up [-crds experimental|standard|none] | crds [-channel c] | down | bindir")
+	fmt.Fprintln(os.Stderr, "usage: devcluster build | up [-crds experimental|standard|none] [-node] | crds [-channel c] | down | bindir | kube-api-test-dir [DIR]")
 	os.Exit(2)
 }
 
@@ -51,6 +56,8 @@ func main() {
 		if b, err = kubebin.Load(); err == nil {
 			fmt.Println(b.BinDir)
 		}
+	case "kube-api-test-dir":
+		err = kubeAPITestDir(ctx, os.Args[2:])
 	case "up":
 		fs := flag.NewFlagSet("up", flag.ExitOnError)
 		crds := fs.String("crds", gatewaycrds.Experimental, "Gateway API CRD channel to install, or none")
@@ -75,6 +82,44 @@ func main() {
 		fmt.Fprintln(os.Stderr, "devcluster:", err)
 		os.Exit(1)
 	}
+}
+
+// kubeAPITestDir links the cached binaries where fabric8 kube-api-test
+// looks for them, so Java integration tests run offline against the same
+// build.
+func kubeAPITestDir(ctx context.Context, args []string) error {
+	b, err := kubebin.Load()
+	if err != nil {
+		return err
+	}
+	if err := b.Ensure(ctx, os.Stderr); err != nil {
+		return err
+	}
+	dir := os.Getenv("KUBE_API_TEST_DIR")
+	if len(args) > 0 {
+		dir = args[0]
+	}
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return err
+		}
+		dir = filepath.Join(home, ".kubeapitest")
+	}
+	// kube-api-test parses the directory's version as plain numbers.
+	target := filepath.Join(dir, "k8s", strings.TrimPrefix(b.Versions.Kubernetes, "v")+"-"+runtime.GOOS+"-"+runtime.GOARCH)
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		return err
+	}
+	for _, name := range []string{kubebin.Etcd, kubebin.KubeAPIServer, kubebin.Kubectl} {
+		link := filepath.Join(target, name)
+		_ = os.Remove(link)
+		if err := os.Symlink(b.Path(name), link); err != nil {
+			return err
+		}
+	}
+	fmt.Println(dir)
+	return nil
 }
 
 func build(ctx context.Context) error {
@@ -124,7 +169,7 @@ func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, e
 	if err != nil {
 		return nil, err
 	}
-	images := map[string]string{EchoBasicImage: tools.EchoBasic}
+	images := map[string]string{EchoBasicImage: tools.EchoBasic, CoreDNSImage: tools.CoreDNS}
 	if extra := os.Getenv("AGJCP_IMAGE_MAP"); extra != "" {
 		for _, kv := range strings.Split(extra, ",") {
 			repo, prog, ok := strings.Cut(strings.TrimSpace(kv), "=")
@@ -140,6 +185,9 @@ func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, e
 // EchoBasicImage is the repository of the echo server image that the
 // conformance manifests use.
 const EchoBasicImage = "registry.k8s.io/gateway-api/echo-basic"
+
+// CoreDNSImage is the DNS server image of the suite's base manifests.
+const CoreDNSImage = "registry.k8s.io/coredns/coredns"
 
 func installCRDs(ctx context.Context, kubeconfig, channel string) error {
 	b, err := kubebin.Load()

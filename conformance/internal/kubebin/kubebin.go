@@ -240,11 +240,12 @@ func (b *Build) Ensure(ctx context.Context, log io.Writer) error {
 }
 
 // NodeTools are the programs of the virtual-kubelet node: the node itself
-// and the echo-basic server that stands in for the conformance suite's
-// echo-basic image.
+// and the programs behind the conformance suite's images: echo-basic and
+// CoreDNS, each built from its own Go module.
 type NodeTools struct {
 	VKNode    string
 	EchoBasic string
+	CoreDNS   string
 }
 
 // BuildNodeTools builds vknode (from the node module) and echo-basic (from
@@ -259,10 +260,15 @@ func BuildNodeTools(ctx context.Context, outDir string, log io.Writer) (*NodeToo
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	t := &NodeTools{VKNode: filepath.Join(outDir, "vknode"), EchoBasic: filepath.Join(outDir, "echo-basic")}
+	t := &NodeTools{
+		VKNode:    filepath.Join(outDir, "vknode"),
+		EchoBasic: filepath.Join(outDir, "echo-basic"),
+		CoreDNS:   filepath.Join(outDir, "coredns"),
+	}
 	builds := []struct{ dir, pkg, out string }{
 		{filepath.Join(root, "node"), "./cmd/vknode", t.VKNode},
 		{root, "sigs.k8s.io/gateway-api/conformance/echo-basic", t.EchoBasic},
+		{filepath.Join(root, "coredns"), "github.com/coredns/coredns", t.CoreDNS},
 	}
 	for _, b := range builds {
 		start := time.Now()

@@ -110,7 +110,7 @@ func firstServiceIP(cidr string) (net.IP, error) {
 
 // Start brings up the control plane and waits until it serves requests and
 // the controller manager has created the default service account.
-func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
+func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	if cfg.ServiceCIDR == "" {
 		cfg.ServiceCIDR = "10.96.0.0/16"
 	}
@@ -131,7 +131,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err := os.MkdirAll(cfg.RunDir, 0o755); err != nil {
 		return nil, err
 	}
-	c = &Cluster{RunDir: cfg.RunDir, PKIDir: filepath.Join(cfg.RunDir, "pki"), log: cfg.Log}
+	c := &Cluster{RunDir: cfg.RunDir, PKIDir: filepath.Join(cfg.RunDir, "pki"), log: cfg.Log}
 	defer func() {
 		if err != nil {
 			_ = c.Stop()

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"strconv"
@@ -31,6 +32,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sirupsen/logrus"
+	vklog "github.com/virtual-kubelet/virtual-kubelet/log"
+	logruslogger "github.com/virtual-kubelet/virtual-kubelet/log/logrus"
 	"github.com/virtual-kubelet/virtual-kubelet/node"
 	"github.com/virtual-kubelet/virtual-kubelet/node/nodeutil"
 	corev1 "k8s.io/api/core/v1"
@@ -38,6 +42,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/clusterdns"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/podnet"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/provider"
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/svcproxy"
@@ -68,6 +73,12 @@ func main() {
 	flag.Var(images, "image", "map an image repository to a local program: repository=program (repeatable)")
 	flag.Parse()
 
+	// virtual-kubelet logs through its own facade; warnings and errors
+	// (failed status updates, provider errors) must reach our log.
+	l := logrus.New()
+	l.SetLevel(logrus.WarnLevel)
+	vklog.L = logruslogger.FromLogrus(logrus.NewEntry(l))
+
 	if err := run(*kubeconfig, *nodeName, *bridge, *podCIDR, *stateDir, *kubeletPort, images); err != nil {
 		log.Fatal(err)
 	}
@@ -93,12 +104,28 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	if err != nil {
 		return err
 	}
+	// A suite's worth of pods asks for many tokens at once; the client's
+	// default of 5 requests per second would delay pod starts by seconds.
+	cfg.QPS, cfg.Burst = 50, 100
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
 
+	// One node per machine: the lock makes it safe to remove what a
+	// crashed earlier run left behind (namespaces, the bridge).
+	lock, err := os.OpenFile("/run/agjcp-vknode.lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fmt.Errorf("another vknode is running on this machine (lock /run/agjcp-vknode.lock): %w", err)
+	}
 	podnet.CleanupStale()
+	if _, err := net.InterfaceByName(bridge); err == nil {
+		_ = exec.Command("ip", "link", "del", bridge).Run()
+	}
 	network, err := podnet.Setup(bridge, podCIDR)
 	if err != nil {
 		return fmt.Errorf("pod network: %w", err)
@@ -142,14 +169,20 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	if err != nil {
 		return err
 	}
-	if _, err := svcproxy.Run(ctx, svcproxy.Config{
+	proxy, err := svcproxy.Run(ctx, svcproxy.Config{
 		Client:    client,
 		Device:    bridge,
 		LBPool:    network.LBPool(),
 		APIServer: apiURL.Host,
-	}); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("service proxy: %w", err)
 	}
+	dns, err := clusterdns.Start(net.JoinHostPort(network.Gateway.String(), "53"), proxy)
+	if err != nil {
+		return fmt.Errorf("cluster DNS: %w", err)
+	}
+	defer dns.Close()
 	log.Printf("vknode: service proxy on %s, load balancer pool %s", bridge, network.LBPool())
 	log.Printf("vknode: node %s, pod network %s on %s, kubelet API %s:%d, state %s",
 		nodeName, podCIDR, bridge, network.Gateway, kubeletPort, stateDir)

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"os"
 	"os/exec"
@@ -29,6 +30,7 @@ import (
 	"github.com/virtual-kubelet/virtual-kubelet/errdefs"
 	"github.com/virtual-kubelet/virtual-kubelet/node/api"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	corev1listers "k8s.io/client-go/listers/core/v1"
@@ -191,7 +193,7 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 			return fmt.Errorf("pod network for %s: %w", k, err)
 		}
 		pr.ep = ep
-		if err := writeEtcFiles(ep.NetNS, pod, ep.IP); err != nil {
+		if err := writeEtcFiles(ep.NetNS, pod, ep.IP, p.cfg.NodeIP); err != nil {
 			return err
 		}
 	}
@@ -204,10 +206,13 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 // ConfigMap does not exist yet (the conformance suite creates some Secrets
 // after the pods that mount them), then starts the containers.
 func (p *Provider) startPod(pr *podRuntime) {
-	for {
+	for attempt := 0; ; attempt++ {
 		err := p.prepareVolumes(pr.ctx, pr)
 		if err == nil {
 			break
+		}
+		if attempt%30 == 0 {
+			log.Printf("provider: pod %s/%s waits for its volumes: %v", pr.pod.Namespace, pr.pod.Name, err)
 		}
 		p.mu.Lock()
 		for _, cr := range pr.containers {
@@ -239,12 +244,22 @@ func (p *Provider) knownImages() string {
 	return strings.Join(names, ", ")
 }
 
-// writeEtcFiles gives the pod its own /etc/hosts and /etc/hostname; `ip
-// netns exec` bind-mounts /etc/netns/<ns>/<file> over /etc/<file>.
-func writeEtcFiles(netns string, pod *corev1.Pod, ip net.IP) error {
+// writeEtcFiles gives the pod its own /etc/hosts, /etc/hostname and (for
+// the ClusterFirst DNS policies) an /etc/resolv.conf pointing at the
+// node's cluster DNS; `ip netns exec` bind-mounts /etc/netns/<ns>/<file>
+// over /etc/<file>.
+func writeEtcFiles(netns string, pod *corev1.Pod, ip, dnsServer net.IP) error {
 	dir := filepath.Join("/etc/netns", netns)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	switch pod.Spec.DNSPolicy {
+	case "", corev1.DNSClusterFirst, corev1.DNSClusterFirstWithHostNet:
+		resolv := fmt.Sprintf("search %s.svc.cluster.local svc.cluster.local cluster.local\nnameserver %s\noptions ndots:5\n",
+			pod.Namespace, dnsServer)
+		if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte(resolv), 0o644); err != nil {
+			return err
+		}
 	}
 	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", ip, pod.Name)
 	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
@@ -471,6 +486,19 @@ func (p *Provider) DeletePod(ctx context.Context, pod *corev1.Pod) error {
 	if cb != nil {
 		cb(final)
 	}
+	// Like the kubelet, remove the pod object once its processes are gone
+	// instead of leaving it Terminating until the grace period ends
+	// (virtual-kubelet would only force-delete it then).
+	if p.cfg.Client != nil && pod.DeletionTimestamp != nil {
+		zero := int64(0)
+		err := p.cfg.Client.CoreV1().Pods(pod.Namespace).Delete(context.Background(), pod.Name, metav1.DeleteOptions{
+			GracePeriodSeconds: &zero,
+			Preconditions:      &metav1.Preconditions{UID: &pod.UID},
+		})
+		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			log.Printf("provider: final delete of %s: %v", k, err)
+		}
+	}
 	return nil
 }
 
@@ -525,7 +553,9 @@ func (p *Provider) podWithStatus(pr *podRuntime) *corev1.Pod {
 		HostIP:    p.cfg.NodeIP.String(),
 		HostIPs:   []corev1.HostIP{{IP: p.cfg.NodeIP.String()}},
 		StartTime: &pr.startTime,
-		QOSClass:  corev1.PodQOSBestEffort,
+		// The API server sets the QoS class at creation and rejects
+		// status updates that change it.
+		QOSClass: pr.pod.Status.QOSClass,
 	}
 	switch {
 	case pr.ep != nil:

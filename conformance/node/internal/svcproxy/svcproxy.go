@@ -46,6 +46,7 @@ type Config struct {
 type Proxy struct {
 	cfg       Config
 	services  func() ([]*corev1.Service, error)
+	service   func(namespace, name string) (*corev1.Service, error)
 	slices    func(namespace, service string) ([]*discoveryv1.EndpointSlice, error)
 	mu        sync.Mutex
 	listeners map[string]*forwarder // "ip:port" -> forwarder
@@ -67,6 +68,7 @@ func Run(ctx context.Context, cfg Config) (*Proxy, error) {
 		kick:      make(chan struct{}, 1),
 	}
 	p.services = func() ([]*corev1.Service, error) { return svcInf.Lister().List(labels.Everything()) }
+	p.service = func(ns, name string) (*corev1.Service, error) { return svcInf.Lister().Services(ns).Get(name) }
 	p.slices = func(ns, svc string) ([]*discoveryv1.EndpointSlice, error) {
 		return sliceInf.Lister().EndpointSlices(ns).List(labels.SelectorFromSet(labels.Set{discoveryv1.LabelServiceName: svc}))
 	}
@@ -111,6 +113,34 @@ func (p *Proxy) loop(ctx context.Context) {
 	}
 }
 
+// ClusterIP returns a Service's cluster IP (for cluster DNS).
+func (p *Proxy) ClusterIP(namespace, name string) (string, bool) {
+	svc, err := p.service(namespace, name)
+	if err != nil {
+		return "", false
+	}
+	return svc.Spec.ClusterIP, true
+}
+
+// EndpointIPs returns the ready endpoint addresses of a Service (for
+// headless Services in cluster DNS).
+func (p *Proxy) EndpointIPs(namespace, name string) []string {
+	slices, err := p.slices(namespace, name)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range slices {
+		for _, e := range s.Endpoints {
+			if e.Conditions.Ready != nil && !*e.Conditions.Ready {
+				continue
+			}
+			out = append(out, e.Addresses...)
+		}
+	}
+	return out
+}
+
 // backendsFor lists ready endpoint addresses for one service port.
 func (p *Proxy) backendsFor(svc *corev1.Service, sp corev1.ServicePort) []string {
 	if svc.Namespace == metav1.NamespaceDefault && svc.Name == "kubernetes" && p.cfg.APIServer != "" {
@@ -153,6 +183,22 @@ func (p *Proxy) sync(ctx context.Context) error {
 	}
 	want := map[string][]string{} // ip:port -> backends
 	wantAddr := map[string]bool{}
+	// Free the load-balancer addresses of deleted Services or Services no
+	// longer of type LoadBalancer, so a long suite run does not exhaust
+	// the pool.
+	lbServices := map[string]bool{}
+	for _, svc := range svcs {
+		if svc.Spec.Type == corev1.ServiceTypeLoadBalancer {
+			lbServices[svc.Namespace+"/"+svc.Name] = true
+		}
+	}
+	p.mu.Lock()
+	for key := range p.lbAssign {
+		if !lbServices[key] {
+			delete(p.lbAssign, key)
+		}
+	}
+	p.mu.Unlock()
 	for _, svc := range svcs {
 		var ips []string
 		if ip := svc.Spec.ClusterIP; ip != "" && ip != corev1.ClusterIPNone {
