@@ -30,8 +30,9 @@ python3 scripts/check-doc-links.py
 echo "== Helm chart: lint and template golden files"
 scripts/chart-test.sh
 
-echo "== Conformance harness self-test"
-(cd conformance && go test -count=1 -timeout 60m ./smoke/)
+echo "== Conformance harness self-test (a real control plane; pods as processes when root)"
+bash conformance/scripts/install-node-deps.sh
+(cd conformance && go test -count=1 -timeout 80m -v ./smoke/)
 
 if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   echo "== File mode end to end with agentgateway at $AGENTGATEWAY_BIN"
