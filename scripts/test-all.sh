@@ -24,6 +24,11 @@ export REQUIRE_KUBE_API_SERVER=true
 echo "== Maven: build and test all modules"
 mvn -B -ntp verify
 
+echo "== Every example translates without a problem"
+for example in examples/*/; do
+  java -jar controller/target/agentgateway-jcp.jar validate "$example"
+done
+
 echo "== Documentation: no dead relative links"
 python3 scripts/check-doc-links.py
 
