@@ -16,6 +16,9 @@ work="$(mktemp -d)"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # agentgateway can keep retrying xDS after SIGTERM once the controller is gone.
+  sleep 1
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -62,7 +65,7 @@ echo "ok: deleting route.yaml removed the route from the proxy"
 curl -fs "http://127.0.0.1:15014/debug/connections" | grep -q '"gateway"' || fail "no connection listed"
 
 # HTTPS: the proxy terminates TLS with the certificate from examples/https's Secret.
-kill "${pids[1]}" "${pids[2]}" 2>/dev/null || true
+kill -9 "${pids[2]}" "${pids[1]}" 2>/dev/null || true
 wait "${pids[1]}" "${pids[2]}" 2>/dev/null || true
 echo "hello over https" > "$work/www/index.html"
 cp -r "$root/examples/https" "$work/https"
