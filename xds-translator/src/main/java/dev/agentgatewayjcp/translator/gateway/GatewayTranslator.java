@@ -415,6 +415,9 @@ public final class GatewayTranslator {
           "address pending for hostname \"" + hostname + "\"");
       return;
     }
+    // Users read from the message where the address came from: the load balancer, the cluster IP,
+    // or (a headless Service) its DNS name.
+    String source;
     if (loadBalancer) {
       List<LoadBalancerIngress> sorted = new ArrayList<>(ingress);
       sorted.sort(Comparator.comparing(i -> i.getIp() != null ? i.getIp() : String.valueOf(i.getHostname())));
@@ -425,8 +428,24 @@ public final class GatewayTranslator {
           addresses.add(address("Hostname", i.getHostname()));
         }
       }
+      source = "address from the Service's load balancer";
     } else {
-      addresses.add(address("Hostname", hostname));
+      List<String> clusterIps = new ArrayList<>();
+      if (service.getSpec() != null && service.getSpec().getClusterIPs() != null) {
+        clusterIps.addAll(service.getSpec().getClusterIPs());
+      }
+      // The model gives an empty list when only the older singular field is set.
+      if (clusterIps.isEmpty() && service.getSpec() != null && service.getSpec().getClusterIP() != null) {
+        clusterIps.add(service.getSpec().getClusterIP());
+      }
+      clusterIps.removeIf(ip -> ip == null || ip.isEmpty() || "None".equals(ip));
+      if (clusterIps.isEmpty()) {
+        addresses.add(address("Hostname", hostname));
+        source = "the Service has no load balancer and no cluster IP, so the address is its DNS name";
+      } else {
+        clusterIps.forEach(ip -> addresses.add(address("IPAddress", ip)));
+        source = "the Service has no load balancer, so the address is its cluster IP";
+      }
     }
     StringBuilder message = new StringBuilder("Resource programmed, assigned to service(s) ");
     String sep = "";
@@ -434,6 +453,7 @@ public final class GatewayTranslator {
       message.append(sep).append(hostname).append(':').append(port);
       sep = ", ";
     }
+    message.append("; ").append(source);
     conditions.set("Programmed", true, "Programmed", message.toString());
   }
 
