@@ -39,7 +39,6 @@ public final class ProxyDeployer implements AutoCloseable {
   private final InputStore store;
   private final ProxyDeploymentSettings settings;
   private final Map<GatewayKey, String> applied = new ConcurrentHashMap<>();
-  private final Map<GatewayKey, String> problems = new ConcurrentHashMap<>();
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "proxy-deployer");
     t.setDaemon(true);
@@ -76,11 +75,6 @@ public final class ProxyDeployer implements AutoCloseable {
     }
   }
 
-  /** Why a Gateway's proxies could not be deployed, for logs and the debug endpoint. */
-  public Map<GatewayKey, String> problems() {
-    return Map.copyOf(problems);
-  }
-
   private void reconcileOne(GatewayKey key) {
     Gateway gateway = store.get(InputKind.GATEWAY.ref(key.namespace(), key.name()))
         .map(Gateway.class::cast).orElse(null);
@@ -88,7 +82,6 @@ public final class ProxyDeployer implements AutoCloseable {
       // Gone: garbage collection removes its objects through their owner reference.
       known.remove(key);
       applied.remove(key);
-      problems.remove(key);
       return;
     }
     try {
@@ -102,10 +95,8 @@ public final class ProxyDeployer implements AutoCloseable {
         apply(object);
       }
       applied.put(key, hash);
-      problems.remove(key);
       LOG.info("proxy objects of Gateway {} applied", key);
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      problems.put(key, e.getMessage());
       LOG.warn("cannot deploy proxies of Gateway {}: {}", key, e.getMessage());
     }
   }

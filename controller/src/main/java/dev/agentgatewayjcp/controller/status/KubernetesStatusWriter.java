@@ -42,7 +42,6 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
   private final LinkedHashSet<ObjectRef> queue = new LinkedHashSet<>();
   private final Thread worker;
   private final AtomicLong writes = new AtomicLong();
-  private final AtomicLong conflicts = new AtomicLong();
   private final AtomicLong unchanged = new AtomicLong();
   private volatile boolean leader;
   private volatile boolean running = true;
@@ -106,10 +105,6 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     return writes.get();
   }
 
-  public long conflicts() {
-    return conflicts.get();
-  }
-
   public long unchanged() {
     return unchanged.get();
   }
@@ -157,6 +152,8 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     Optional<KubernetesResource> want = desired.getOrDefault(ref, Optional.empty());
     Optional<HasMetadata> live = store.get(ref);
     if (live.isEmpty()) {
+      // Deleted: nothing to write, and nothing to remember.
+      desired.remove(ref);
       return false;
     }
     ObjectNode liveTree = JSON.valueToTree(live.get());
@@ -192,7 +189,6 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
       return false;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        conflicts.incrementAndGet();
         LOG.debug("status of {} conflicted; retrying against the newer object", ref);
         return true;
       }

@@ -46,8 +46,6 @@ public final class RejectionReporter {
   private final BooleanSupplier leader;
   private final Clock clock;
   private final Map<GatewayKey, List<Rejection>> rejections = new ConcurrentHashMap<>();
-  private final Set<Rejection> reported = ConcurrentHashMap.newKeySet();
-  private final Map<GatewayKey, List<Rejection>> reportedBy = new ConcurrentHashMap<>();
 
   public RejectionReporter(
       KubernetesClient client, InputStore store, KubernetesStatusWriter statusWriter, BooleanSupplier leader, Clock clock) {
@@ -61,17 +59,10 @@ public final class RejectionReporter {
 
   /** Called by {@link GatewayRejections} with a Gateway's new rejection list. */
   public void onChange(GatewayKey gateway, List<Rejection> now) {
-    if (now.isEmpty()) {
-      rejections.remove(gateway);
-    } else {
-      rejections.put(gateway, now);
-    }
-    List<Rejection> before = reportedBy.getOrDefault(gateway, List.of());
-    Set<Rejection> still = new HashSet<>(now);
-    before.stream().filter(r -> !still.contains(r)).forEach(reported::remove);
-    reportedBy.put(gateway, now);
+    List<Rejection> before = now.isEmpty() ? rejections.remove(gateway) : rejections.put(gateway, now);
+    Set<Rejection> known = before == null ? Set.of() : new HashSet<>(before);
     for (Rejection r : now) {
-      if (reported.add(r)) {
+      if (!known.contains(r)) {
         LOG.warn("Gateway {}: proxy {} rejected {}: {}", gateway, r.proxy(), r.resource(), r.message());
         event(gateway, r);
       }

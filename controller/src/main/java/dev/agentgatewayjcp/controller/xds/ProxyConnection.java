@@ -6,7 +6,6 @@ import dev.agentgatewayjcp.api.discovery.DeltaDiscoveryResponse;
 import dev.agentgatewayjcp.controller.xds.RejectedResource.Severity;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -110,6 +109,7 @@ final class ProxyConnection implements XdsCache.ChangeListener {
     String typeUrl = request.getTypeUrl();
     List<RejectedResource> rejected = List.of();
     boolean ack = false;
+    boolean work;
     String nonce = request.getResponseNonce();
     synchronized (lock) {
       if (closed) {
@@ -121,6 +121,8 @@ final class ProxyConnection implements XdsCache.ChangeListener {
       } else {
         updateSubscription(state, request);
       }
+      // A plain ACK changes nothing to send; only (re)subscriptions create work.
+      work = state.initialOwed || !state.pending.isEmpty();
       if (!nonce.isEmpty()) {
         if (request.hasErrorDetail()) {
           rejected = NackParser.parse(typeUrl, request.getErrorDetail().getMessage(), state.sent);
@@ -146,7 +148,9 @@ final class ProxyConnection implements XdsCache.ChangeListener {
     } else if (ack) {
       callbacks.onAck(identity, typeUrl, nonce);
     }
-    schedule();
+    if (work) {
+      schedule();
+    }
   }
 
   private TypeState subscribe(String typeUrl, DeltaDiscoveryRequest request) {
@@ -322,7 +326,7 @@ final class ProxyConnection implements XdsCache.ChangeListener {
                 state.pending.size(),
                 state.lastNonceSent,
                 state.lastNonceAcked,
-                List.copyOf(new ArrayList<>(state.rejections.values()))));
+                List.copyOf(state.rejections.values())));
       }
       return new ConnectionSnapshot(
           streamId, identity, connectedAtMillis, pushes, bytesSent, Map.copyOf(byType));

@@ -6,15 +6,10 @@ import dev.agentgatewayjcp.api.wire.TypeUrls;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
 import dev.agentgatewayjcp.controller.testing.Await;
 import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
-import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
-import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,16 +29,7 @@ class ApiServerRestartTest {
         PortForwarder forwarder = new PortForwarder(api.apiServerPort());
         KubernetesClient admin = api.newClient();
         KubernetesClient client = api.newClientThrough(forwarder.port())) {
-      RealApiServer.apply(admin, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: agentgateway-jcp}
-          spec: {controllerName: agentgateway-jcp.dev/controller}
-          ---
-          apiVersion: v1
-          kind: Service
-          metadata: {name: echo, namespace: default}
-          spec: {ports: [{name: http, port: 80}]}
+      RealApiServer.apply(admin, RealApiServer.CLASS_AND_ECHO + """
           ---
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
@@ -61,13 +47,8 @@ class ApiServerRestartTest {
             rules:
             - backendRefs: [{name: echo, port: 80}]
           """);
-      try (KubernetesControlPlane controlPlane = new KubernetesControlPlane(
-          client,
-          TranslationSettings.defaults(Clock.systemUTC()),
-          XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
-          new InetSocketAddress("127.0.0.1", 0),
-          new KubernetesControlPlane.Options("default", "restart-test", "replica-1", false, null),
-          new PrometheusRegistry()).start(Duration.ofSeconds(60))) {
+      try (KubernetesControlPlane controlPlane = RealApiServer.startControlPlane(client,
+          new KubernetesControlPlane.Options("default", "restart-test", "replica-1", false, null))) {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", controlPlane.xdsPort()).usePlaintext().build();
         try {
           AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "gw", "p1").connect();

@@ -10,10 +10,8 @@ import dev.agentgatewayjcp.controller.deploy.ProxyResources;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
 import dev.agentgatewayjcp.controller.status.RejectionReporter;
 import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
-import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -22,13 +20,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayInputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -51,26 +43,11 @@ class KubernetesControlPlaneTest {
   static void start() throws Exception {
     api = RealApiServer.startOrSkip();
     client = api.newClient();
-    apply("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: agentgateway-jcp}
-        spec: {controllerName: agentgateway-jcp.dev/controller}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: echo, namespace: default}
-        spec: {ports: [{name: http, port: 80, targetPort: 3000}]}
-        """);
-    controlPlane = new KubernetesControlPlane(
-        client,
-        TranslationSettings.defaults(Clock.systemUTC()),
-        XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
-        new InetSocketAddress("127.0.0.1", 0),
+    apply(RealApiServer.CLASS_AND_ECHO);
+    controlPlane = RealApiServer.startControlPlane(client,
         new KubernetesControlPlane.Options("default", "agentgateway-jcp-test", "replica-1", false,
             new ProxyDeploymentSettings(ProxyDeploymentSettings.DEFAULT_IMAGE, "http://127.0.0.1:15010", "ClusterIP",
-                TranslationSettings.DEFAULT_CONTROLLER_NAME, "Kubernetes")),
-        new PrometheusRegistry()).start(Duration.ofSeconds(60));
+                TranslationSettings.DEFAULT_CONTROLLER_NAME, "Kubernetes")));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", controlPlane.xdsPort()).usePlaintext().build();
   }
 

@@ -5,18 +5,9 @@ import dev.agentgatewayjcp.controller.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
-import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
-import dev.agentgatewayjcp.translator.input.TranslationSettings;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayInputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,16 +27,7 @@ class LeaderFailoverTest {
   static void start() throws Exception {
     api = RealApiServer.startOrSkip();
     admin = api.newClient();
-    apply("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: agentgateway-jcp}
-        spec: {controllerName: agentgateway-jcp.dev/controller}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: echo, namespace: default}
-        spec: {ports: [{name: http, port: 80}]}
+    apply(RealApiServer.CLASS_AND_ECHO + """
         ---
         apiVersion: v1
         kind: Service
@@ -85,13 +67,8 @@ class LeaderFailoverTest {
   }
 
   private static KubernetesControlPlane replica(KubernetesClient client, String identity) throws Exception {
-    return new KubernetesControlPlane(
-        client,
-        TranslationSettings.defaults(Clock.systemUTC()),
-        XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
-        new InetSocketAddress("127.0.0.1", 0),
-        new KubernetesControlPlane.Options("default", "agentgateway-jcp-failover", identity, true, null),
-        new PrometheusRegistry()).start(Duration.ofSeconds(60));
+    return RealApiServer.startControlPlane(client,
+        new KubernetesControlPlane.Options("default", "agentgateway-jcp-failover", identity, true, null));
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.agentgatewayjcp.controller.kube;
 
+import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
+import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -124,6 +127,31 @@ final class RealApiServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException("cannot find etcd's client port in " + java.util.Arrays.toString(args));
+  }
+
+  /** Our GatewayClass and the echo Service every test routes to. */
+  static final String CLASS_AND_ECHO = """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GatewayClass
+      metadata: {name: agentgateway-jcp}
+      spec: {controllerName: agentgateway-jcp.dev/controller}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: echo, namespace: default}
+      spec: {ports: [{name: http, port: 80, targetPort: 3000}]}
+      """;
+
+  /** Starts a control plane on loopback with free ports, as each test replica runs. */
+  static KubernetesControlPlane startControlPlane(KubernetesClient client, KubernetesControlPlane.Options options)
+      throws Exception {
+    return new KubernetesControlPlane(
+        client,
+        TranslationSettings.defaults(java.time.Clock.systemUTC()),
+        XdsServerConfig.defaults().withHost("127.0.0.1").withPort(0),
+        new java.net.InetSocketAddress("127.0.0.1", 0),
+        options,
+        new io.prometheus.metrics.model.registry.PrometheusRegistry()).start(java.time.Duration.ofSeconds(60));
   }
 
   KubernetesClient newClient() {

@@ -1,6 +1,5 @@
 package dev.agentgatewayjcp.controller.xds;
 
-import com.google.protobuf.ByteString;
 import dev.agentgatewayjcp.api.resource.Bind;
 import dev.agentgatewayjcp.api.resource.Resource;
 import dev.agentgatewayjcp.api.resource.Route;
@@ -16,20 +15,15 @@ final class XdsTestFixtures {
   private XdsTestFixtures() {}
 
   static XdsResource route(String namespace, String name, int revision) {
-    String key = namespace + "/" + name + ".00.00";
-    return XdsResource.of(
-        "route/" + key,
-        Resource.newBuilder()
-            .setRoute(
-                Route.newBuilder()
-                    .setKey(key)
-                    .setListenerKey(namespace + "/gw.http")
-                    .setName(RouteName.newBuilder().setKind("HTTPRoute").setName(name).setNamespace(namespace))
-                    .addHostnames("rev" + revision + ".example.com"))
-            .build());
+    return route(namespace, name, "rev" + revision + ".example.com");
   }
 
+  /** A route made bigger by a long hostname, for tests about response sizes. */
   static XdsResource bigRoute(String namespace, String name, int revision, int paddingBytes) {
+    return route(namespace, name, "rev" + revision + "-" + "x".repeat(paddingBytes) + ".example.com");
+  }
+
+  private static XdsResource route(String namespace, String name, String hostname) {
     String key = namespace + "/" + name + ".00.00";
     return XdsResource.of(
         "route/" + key,
@@ -39,7 +33,7 @@ final class XdsTestFixtures {
                     .setKey(key)
                     .setListenerKey(namespace + "/gw.http")
                     .setName(RouteName.newBuilder().setKind("HTTPRoute").setName(name).setNamespace(namespace))
-                    .addHostnames("rev" + revision + "-" + "x".repeat(paddingBytes) + ".example.com"))
+                    .addHostnames(hostname))
             .build());
   }
 
@@ -62,9 +56,5 @@ final class XdsTestFixtures {
                     .setHostname(hostname)
                     .addPorts(Port.newBuilder().setServicePort(port).setTargetPort(port)))
             .build());
-  }
-
-  static ByteString bytes(String s) {
-    return ByteString.copyFromUtf8(s);
   }
 }

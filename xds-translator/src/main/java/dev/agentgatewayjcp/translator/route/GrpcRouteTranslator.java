@@ -40,39 +40,17 @@ public final class GrpcRouteTranslator {
       GRPCRoute route,
       Map<GatewayKey, GatewayTranslation> gateways,
       RouteClaims.View claims) {
-    String ns = route.getMetadata().getNamespace();
-    List<String> hostnames =
-        route.getSpec() == null || route.getSpec().getHostnames() == null
-            ? List.of()
-            : route.getSpec().getHostnames().stream().filter(h -> h != null).toList();
-    List<ParentResolver.ParentResult> parents =
-        ParentResolver.resolve(
-            "GRPCRoute",
-            ns,
-            hostnames,
-            route.getSpec() == null ? null : route.getSpec().getParentRefs(),
-            gateways,
-            claims,
-            new RouteClaims.Claim(
-                dev.agentgatewayjcp.translator.input.ObjectRef.of(route),
-                RouteAssembler.creationPrefix(route),
-                hostnames));
-    RouteProblems problems = new RouteProblems();
-    List<RuleOutput> rules = new ArrayList<>();
-    List<GRPCRouteRule> specRules =
-        route.getSpec() == null || route.getSpec().getRules() == null
-            ? List.of()
-            : route.getSpec().getRules();
-    if (!parents.isEmpty()) {
-      FilterTranslator filters = new FilterTranslator(ctx, "GRPCRoute", ns, problems);
-      for (int i = 0; i < specRules.size(); i++) {
-        RuleOutput rule = rule(ctx, ns, i, specRules.get(i), filters, problems);
-        if (rule != null) {
-          rules.add(rule);
-        }
-      }
-    }
-    return RouteAssembler.assemble(ctx, route, hostnames, parents, rules, specRules.size(), problems, false);
+    var spec = route.getSpec();
+    return RouteAssembler.translate(
+        ctx,
+        route,
+        spec == null ? null : spec.getHostnames(),
+        spec == null ? null : spec.getParentRefs(),
+        spec == null ? null : spec.getRules(),
+        GrpcRouteTranslator::rule,
+        gateways,
+        claims,
+        false);
   }
 
   private static RuleOutput rule(

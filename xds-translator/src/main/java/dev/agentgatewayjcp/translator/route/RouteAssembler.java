@@ -31,6 +31,55 @@ final class RouteAssembler {
 
   private RouteAssembler() {}
 
+  /** Translates one rule of a route kind; returns null when the rule is dropped. */
+  @FunctionalInterface
+  interface RuleTranslator<R> {
+    RuleOutput rule(
+        TranslationContext ctx, String ns, int index, R rule, FilterTranslator filters, RouteProblems problems);
+  }
+
+  /**
+   * Resolves a route's parents, translates its rules when it has any parent and assembles the
+   * result: the part every HTTP-like route kind shares.
+   */
+  static <R> RouteTranslation translate(
+      TranslationContext ctx,
+      HasMetadata route,
+      List<String> specHostnames,
+      List<ParentReference> parentRefs,
+      List<R> specRules,
+      RuleTranslator<R> translator,
+      Map<GatewayKey, GatewayTranslation> gateways,
+      RouteClaims.View claims,
+      boolean perMatch) {
+    String kind = route.getKind();
+    String ns = route.getMetadata().getNamespace();
+    List<String> hostnames =
+        specHostnames == null ? List.of() : specHostnames.stream().filter(h -> h != null).toList();
+    List<R> rules = specRules == null ? List.of() : specRules;
+    List<ParentResolver.ParentResult> parents =
+        ParentResolver.resolve(
+            kind,
+            ns,
+            hostnames,
+            parentRefs,
+            gateways,
+            claims,
+            new RouteClaims.Claim(ObjectRef.of(route), creationPrefix(route), hostnames));
+    RouteProblems problems = new RouteProblems();
+    List<RuleOutput> outputs = new ArrayList<>();
+    if (!parents.isEmpty()) {
+      FilterTranslator filters = new FilterTranslator(ctx, kind, ns, problems);
+      for (int i = 0; i < rules.size(); i++) {
+        RuleOutput rule = translator.rule(ctx, ns, i, rules.get(i), filters, problems);
+        if (rule != null) {
+          outputs.add(rule);
+        }
+      }
+    }
+    return assemble(ctx, route, hostnames, parents, outputs, rules.size(), problems, perMatch);
+  }
+
   /**
    * Assembles the output of one route.
    *
