@@ -30,6 +30,7 @@ public final class GatewayClassTranslator {
           "HTTPRouteBackendRequestHeaderModification",
           "HTTPRouteBackendTimeout",
           "HTTPRouteCORS",
+          "HTTPRouteDestinationPortMatching",
           "HTTPRouteHostRewrite",
           "HTTPRouteMethodMatching",
           "HTTPRouteNamedRouteRule",

@@ -191,11 +191,20 @@ public final class GatewayTranslator {
       gwConditions.set(
           "Accepted", false, "ListenersNotValid", "None of the Gateway's listeners are valid");
     }
-    invalidParameters(ctx, gateway)
-        .ifPresent(message -> gwConditions.set("Accepted", false, "InvalidParameters", message));
     List<GatewayStatusAddress> addresses = new ArrayList<>();
     programmedCondition(ctx, gateway, validListeners, binds.keySet(), gwConditions, addresses);
     requestedAddresses(gateway, gwConditions, addresses);
+    var invalid = invalidParameters(ctx, gateway);
+    if (invalid.isPresent()) {
+      // A rejected Gateway is not programmed: its proxies get no configuration and no route can
+      // attach, so what users see in status is what the proxies do.
+      String message = "The Gateway is not accepted: " + invalid.get();
+      gwConditions.set("Accepted", false, "InvalidParameters", invalid.get());
+      gwConditions.set("Programmed", false, "Invalid", message);
+      resources.clear();
+      infos.clear();
+      drafts.replaceAll(d -> notProgrammed(d, generation, ctx, message));
+    }
 
     return new GatewayTranslation(
         key,
@@ -204,6 +213,23 @@ public final class GatewayTranslator {
         gwConditions.toList(),
         addresses,
         drafts);
+  }
+
+  private static GatewayTranslation.ListenerStatusDraft notProgrammed(
+      GatewayTranslation.ListenerStatusDraft draft,
+      Long generation,
+      TranslationContext ctx,
+      String message) {
+    var programmed =
+        new ConditionList(ctx.clock(), generation)
+            .set("Programmed", false, "Invalid", message)
+            .get("Programmed")
+            .orElseThrow();
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = new ArrayList<>();
+    for (var c : draft.conditions()) {
+      conditions.add("Programmed".equals(c.getType()) ? programmed : c);
+    }
+    return new GatewayTranslation.ListenerStatusDraft(draft.name(), draft.supportedKinds(), conditions);
   }
 
   /**

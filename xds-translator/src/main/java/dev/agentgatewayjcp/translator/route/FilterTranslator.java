@@ -110,6 +110,19 @@ final class FilterTranslator {
     return out;
   }
 
+  /**
+   * Rejects a rule that asks for session persistence: agentgateway v1.4.1 has no session affinity
+   * for routes, and serving the rule without it would silently break stateful clients.
+   */
+  static void rejectSessionPersistence(
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.SessionPersistence persistence)
+      throws InvalidRuleException {
+    if (persistence != null) {
+      throw new InvalidRuleException(
+          "UnsupportedValue", "sessionPersistence is not supported by agentgateway v1.4.1");
+    }
+  }
+
   private Translated translate(List<HTTPRouteFilter> filters, Set<String> allowed)
       throws InvalidRuleException {
     List<TrafficPolicySpec> forRule = new ArrayList<>();
@@ -132,7 +145,9 @@ final class FilterTranslator {
         throw new InvalidRuleException("UnsupportedValue", "unsupported ExtensionRef " + what);
       }
       if (!allowed.contains(type)) {
-        throw new InvalidRuleException(
+        // The API requires Accepted=False/UnsupportedValue on the route for a filter type it
+        // does not support; the rule still answers 500 so the filter is never skipped.
+        throw InvalidRuleException.wholeRoute(
             "UnsupportedValue", "unsupported filter type \"" + type + "\" in " + routeKind);
       }
       switch (type) {

@@ -76,6 +76,7 @@ public final class GrpcRouteTranslator {
     List<RouteBackend> backends = new ArrayList<>();
     List<TrafficPolicySpec> policies = new ArrayList<>();
     try {
+      FilterTranslator.rejectSessionPersistence(rule.getSessionPersistence());
       policies.addAll(filters.rulePolicies(asHttp(rule.getFilters()), FilterTranslator.GRPC_RULE_FILTERS));
       if (rule.getBackendRefs() != null) {
         for (GRPCBackendRef ref : rule.getBackendRefs()) {

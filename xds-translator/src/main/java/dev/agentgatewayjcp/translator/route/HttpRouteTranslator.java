@@ -78,6 +78,7 @@ public final class HttpRouteTranslator {
     List<RouteBackend> backends = new ArrayList<>();
     List<TrafficPolicySpec> policies = new ArrayList<>();
     try {
+      FilterTranslator.rejectSessionPersistence(rule.getSessionPersistence());
       policies.addAll(filters.rulePolicies(rule.getFilters(), FilterTranslator.HTTP_RULE_FILTERS));
       TrafficPolicySpec timeout = timeout(rule.getTimeouts());
       if (timeout != null) {

@@ -106,7 +106,16 @@ final class RouteAssembler {
 
     // A route none of whose rules is valid is not Accepted, so listeners do not count it, but
     // its rules still answer 500 so its traffic does not fall through to another route.
-    boolean countable = ruleCount == 0 || problems.invalidRuleCount() < ruleCount;
+    boolean countable =
+        problems.routeRejection() == null && (ruleCount == 0 || problems.invalidRuleCount() < ruleCount);
+    if (problems.routeRejection() != null) {
+      // A rejected route keeps its matches but answers all of them with 500: failing closed
+      // keeps its traffic from reaching a backend without the filter it asked for.
+      rules =
+          rules.stream()
+              .map(r -> new RuleOutput(r.index(), r.name(), r.matches(), List.of(), List.of(HttpRouteTranslator.FAIL_500)))
+              .toList();
+    }
     for (ParentResolver.ParentResult parent : parents) {
       for (ListenerInfo listener : parent.listeners()) {
         if (countable) {
@@ -183,14 +192,19 @@ final class RouteAssembler {
       byRef.computeIfAbsent(p.parentRef(), k -> new ArrayList<>()).add(p);
     }
     List<RouteParentStatus> out = new ArrayList<>();
-    boolean allRulesInvalid = ruleCount > 0 && problems.invalidRuleCount() == ruleCount;
+    boolean allRulesInvalid =
+        problems.routeRejection() != null || (ruleCount > 0 && problems.invalidRuleCount() == ruleCount);
     for (Map.Entry<ParentReference, List<ParentResolver.ParentResult>> e : byRef.entrySet()) {
       ParentResolver.ParentResult p = e.getValue().get(0);
       ConditionList conditions = new ConditionList(ctx.clock(), route.getMetadata().getGeneration());
       if (!p.accepted()) {
         conditions.set("Accepted", false, p.reason(), p.message());
       } else if (allRulesInvalid) {
-        conditions.set("Accepted", false, problems.invalidReason(), problems.invalidMessage());
+        conditions.set(
+            "Accepted",
+            false,
+            problems.invalidReason(),
+            problems.routeRejection() != null ? problems.routeRejection() : problems.invalidMessage());
       } else {
         int n = p.listeners().size();
         conditions.set(

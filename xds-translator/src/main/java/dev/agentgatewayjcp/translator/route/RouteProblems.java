@@ -16,6 +16,7 @@ final class RouteProblems {
   private String refsMessage;
   private final List<String> invalidRules = new ArrayList<>();
   private String invalidReason;
+  private String routeRejection;
   private final Set<String> serviceAddresses = new TreeSet<>();
 
   /** Records a backend resolution: its address when usable, its first problem otherwise. */
@@ -41,6 +42,15 @@ final class RouteProblems {
     if (invalidReason == null) {
       invalidReason = e.reason();
     }
+    if (e.wholeRoute() && routeRejection == null) {
+      routeRejection = "rule " + index + ": " + e.getMessage();
+      invalidReason = e.reason();
+    }
+  }
+
+  /** Why the whole route is rejected, or null when only single rules (if any) are invalid. */
+  String routeRejection() {
+    return routeRejection;
   }
 
   String refsReason() {
