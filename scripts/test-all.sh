@@ -31,6 +31,7 @@ done
 
 echo "== Documentation: no dead relative links"
 python3 scripts/check-doc-links.py
+scripts/render-diagrams.sh --check
 
 echo "== Helm chart: lint and template golden files"
 scripts/chart-test.sh
