@@ -130,7 +130,11 @@ public final class KubernetesControlPlane implements AutoCloseable {
     lastChangeNanos = now;
     if (translationScheduled.compareAndSet(false, true)) {
       firstPendingNanos = now;
-      translationThread.schedule(this::translateWhenQuiet, QUIET_NANOS, TimeUnit.NANOSECONDS);
+      try {
+        translationThread.schedule(this::translateWhenQuiet, QUIET_NANOS, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // Shutting down: informers may still deliver events until the source is closed.
+      }
     }
   }
 

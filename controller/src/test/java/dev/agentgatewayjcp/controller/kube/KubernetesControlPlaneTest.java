@@ -5,6 +5,7 @@ import dev.agentgatewayjcp.controller.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentgatewayjcp.api.wire.TypeUrls;
+import dev.agentgatewayjcp.controller.deploy.GatewayProxyReconciler;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.deploy.ProxyResources;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
@@ -122,6 +123,19 @@ class KubernetesControlPlaneTest {
     assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(15021, 8080);
     assertThat(service.getMetadata().getLabels()).containsKey(ProxyResources.MANAGED_LABEL);
     assertThat(client.serviceAccounts().inNamespace("default").withName("gw").get()).isNotNull();
+    assertThat(deployment.getMetadata().getAnnotations()).containsKey(GatewayProxyReconciler.RENDERED_HASH_ANNOTATION);
+
+    // A deleted proxy Deployment is put back (the JOSDK reconciler watches what it owns), and
+    // re-reconciling an unchanged Gateway writes nothing.
+    client.apps().deployments().inNamespace("default").withName("gw").withTimeout(10, TimeUnit.SECONDS).delete();
+    var recreated = client.apps().deployments().inNamespace("default").withName("gw")
+        .waitUntilCondition(d -> d != null && !d.getMetadata().getUid().equals(deployment.getMetadata().getUid()),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+    String serviceVersion = client.services().inNamespace("default").withName("gw").get()
+        .getMetadata().getResourceVersion();
+    assertThat(serviceVersion).isEqualTo(service.getMetadata().getResourceVersion());
+    assertThat(recreated.getMetadata().getAnnotations().get(GatewayProxyReconciler.RENDERED_HASH_ANNOTATION))
+        .isEqualTo(deployment.getMetadata().getAnnotations().get(GatewayProxyReconciler.RENDERED_HASH_ANNOTATION));
 
     Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName("gw")
         .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getListeners() != null
