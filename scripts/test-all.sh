@@ -43,6 +43,8 @@ bash conformance/scripts/install-node-deps.sh
 if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   echo "== File mode end to end with agentgateway at $AGENTGATEWAY_BIN"
   scripts/e2e-file-mode.sh
+  echo "== Istio security policies end to end with agentgateway"
+  scripts/e2e-authorization.sh
   echo "== Gateway API conformance suite: NOT RUN. AGENTGATEWAY_BIN is set, but running the suite"
   echo "   against our controller is not wired yet (project issue 4)."
 else

@@ -1,5 +1,8 @@
 package dev.agentgatewayjcp.translator;
 
+import dev.agentgatewayjcp.api.istio.AuthorizationPolicy;
+import dev.agentgatewayjcp.api.istio.IstioStatus;
+import dev.agentgatewayjcp.api.istio.RequestAuthentication;
 import dev.agentgatewayjcp.translator.address.AddressTranslation;
 import dev.agentgatewayjcp.translator.address.AddressTranslator;
 import dev.agentgatewayjcp.translator.gateway.GatewayClassTranslator;
@@ -12,6 +15,7 @@ import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
 import dev.agentgatewayjcp.translator.route.RouteClaims;
@@ -125,7 +129,61 @@ public final class Translator {
       }
     }
     AddressTranslation addresses = AddressTranslator.combine(perService);
-    return assemble(ctx, gateways, routes, addresses, statuses, diagnostics);
+    Map<GatewayKey, List<XdsResource>> security = securityPolicies(ctx, gateways, statuses, diagnostics);
+    return assemble(ctx, gateways, routes, security, addresses, statuses, diagnostics);
+  }
+
+  /**
+   * Adds the Istio security policies of each translated Gateway to its resources, and every
+   * policy's report to the statuses (reports only: we do not write status on Istio objects).
+   */
+  private static Map<GatewayKey, List<XdsResource>> securityPolicies(
+      TranslationContext ctx,
+      Map<GatewayKey, GatewayTranslation> gateways,
+      Map<ObjectRef, KubernetesResource> statuses,
+      List<Diagnostic> diagnostics) {
+    Map<GatewayKey, List<XdsResource>> out = new HashMap<>();
+    for (GatewayKey key : gateways.keySet()) {
+      Gateway gw = ctx.get(InputKind.GATEWAY, key.namespace(), key.name()).orElseThrow();
+      SecurityPolicies.GatewaySecurity security = securityOf(ctx, gw);
+      out.put(key, security.resources());
+      diagnostics.addAll(security.diagnostics());
+    }
+    List<HasMetadata> policies = new ArrayList<>(ctx.list(InputKind.AUTHORIZATION_POLICY));
+    policies.addAll(ctx.list(InputKind.REQUEST_AUTHENTICATION));
+    for (HasMetadata p : policies) {
+      ObjectRef ref = ObjectRef.of(p);
+      KubernetesResource status = securityStatus(ctx, p);
+      statuses.put(ref, status);
+      diagnostics.addAll(warnings(ref, status));
+    }
+    return out;
+  }
+
+  /** A Gateway's security policies; a translator bug becomes an ERROR diagnostic, not a throw. */
+  public static SecurityPolicies.GatewaySecurity securityOf(TranslationContext ctx, Gateway gw) {
+    try {
+      return SecurityPolicies.forGateway(ctx, gw);
+    } catch (RuntimeException e) {
+      Diagnostic d = failure(gw, e);
+      return new SecurityPolicies.GatewaySecurity(
+          List.of(), List.of(new Diagnostic(d.object(), d.severity(), "security policies: " + d.message())));
+    }
+  }
+
+  /** The report on an AuthorizationPolicy or RequestAuthentication. */
+  public static KubernetesResource securityStatus(TranslationContext ctx, HasMetadata policy) {
+    try {
+      return policy instanceof AuthorizationPolicy ap
+          ? SecurityPolicies.status(ctx, ap)
+          : SecurityPolicies.status(ctx, (RequestAuthentication) policy);
+    } catch (RuntimeException e) {
+      ConditionList c = new ConditionList(ctx.clock(), policy.getMetadata().getGeneration());
+      c.set(SecurityPolicies.ACCEPTED, false, "Invalid", "translation failed: " + e);
+      IstioStatus s = new IstioStatus();
+      s.conditions = c.toList();
+      return s;
+    }
   }
 
   /** Combines per-object translations into a result: per-Gateway views, statuses, diagnostics. */
@@ -133,6 +191,7 @@ public final class Translator {
       TranslationContext ctx,
       Map<GatewayKey, GatewayTranslation> gateways,
       List<RouteTranslation> routes,
+      Map<GatewayKey, List<XdsResource>> security,
       AddressTranslation addresses,
       Map<ObjectRef, KubernetesResource> otherStatuses,
       List<Diagnostic> failures) {
@@ -145,6 +204,9 @@ public final class Translator {
       resources.put(gw, new TreeMap<>());
       services.put(gw, new TreeSet<>());
       for (XdsResource r : gateways.get(gw).resources()) {
+        resources.get(gw).put(r.name(), r);
+      }
+      for (XdsResource r : security.getOrDefault(gw, List.of())) {
         resources.get(gw).put(r.name(), r);
       }
     }
@@ -216,6 +278,8 @@ public final class Translator {
       for (RouteParentStatus p : gs.getParents()) {
         warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
       }
+    } else if (status instanceof IstioStatus is) {
+      warnings(ref, "", is.conditions, out);
     }
     return out;
   }

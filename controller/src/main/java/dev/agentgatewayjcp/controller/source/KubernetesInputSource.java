@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.controller.source;
 
+import dev.agentgatewayjcp.api.istio.AuthorizationPolicyV1beta1;
+import dev.agentgatewayjcp.api.istio.RequestAuthenticationV1beta1;
 import dev.agentgatewayjcp.translator.input.InputKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,9 +37,31 @@ public final class KubernetesInputSource implements AutoCloseable {
   /** Starts one informer per served kind and returns without waiting for them to sync. */
   public KubernetesInputSource start() {
     for (InputKind<?> kind : InputKind.ALL) {
-      start(kind);
+      if (kind == InputKind.FETCHED_JWKS) {
+        continue; // filled by the controller's key fetcher, never read from the cluster
+      }
+      if (kind == InputKind.AUTHORIZATION_POLICY) {
+        startIstio(InputKind.AUTHORIZATION_POLICY, AuthorizationPolicyV1beta1.class);
+      } else if (kind == InputKind.REQUEST_AUTHENTICATION) {
+        startIstio(InputKind.REQUEST_AUTHENTICATION, RequestAuthenticationV1beta1.class);
+      } else {
+        start(kind);
+      }
     }
     return this;
+  }
+
+  /** An Istio kind: v1 if served, else v1beta1 (same schema), else absent and logged once. */
+  private <T extends HasMetadata> void startIstio(InputKind<T> kind, Class<? extends T> v1beta1) {
+    if (client.supports(kind.type())) {
+      start(kind, kind.type());
+    } else if (client.supports(v1beta1)) {
+      LOG.info("the cluster serves {} only as v1beta1; reading that version", kind);
+      start(kind, v1beta1);
+    } else {
+      absentKinds.add(kind.kind());
+      LOG.info("the cluster does not serve {} (no Istio CRDs); Istio security policies are off until the controller restarts", kind);
+    }
   }
 
   private <T extends HasMetadata> void start(InputKind<T> kind) {
@@ -46,25 +70,29 @@ public final class KubernetesInputSource implements AutoCloseable {
       LOG.warn("the cluster does not serve {}; it is treated as empty until the controller restarts", kind);
       return;
     }
-    ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
+    start(kind, kind.type());
+  }
+
+  private <T extends HasMetadata, V extends T> void start(InputKind<T> kind, Class<V> type) {
+    ResourceEventHandler<V> handler = new ResourceEventHandler<>() {
       @Override
-      public void onAdd(T object) {
+      public void onAdd(V object) {
         store.upsert(object);
       }
 
       @Override
-      public void onUpdate(T oldObject, T newObject) {
+      public void onUpdate(V oldObject, V newObject) {
         store.upsert(newObject);
       }
 
       @Override
-      public void onDelete(T object, boolean deletedFinalStateUnknown) {
+      public void onDelete(V object, boolean deletedFinalStateUnknown) {
         store.delete(object);
       }
     };
-    SharedIndexInformer<T> informer = kind.namespaced()
-        ? client.resources(kind.type()).inAnyNamespace().inform(handler, 0)
-        : client.resources(kind.type()).inform(handler, 0);
+    SharedIndexInformer<V> informer = kind.namespaced()
+        ? client.resources(type).inAnyNamespace().inform(handler, 0)
+        : client.resources(type).inform(handler, 0);
     informers.add(informer);
   }
 

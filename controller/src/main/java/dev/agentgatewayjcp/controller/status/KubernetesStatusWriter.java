@@ -63,6 +63,9 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     }
   }
 
+  /** Kinds whose status we never write. */
+  public static final Set<String> ISTIO_KINDS = Set.of("AuthorizationPolicy", "RequestAuthentication", "FetchedJwks");
+
   public KubernetesStatusWriter(
       KubernetesClient client, InputStore store, String controllerName, Duration minInterval) {
     this.client = client;
@@ -76,8 +79,18 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
 
   @Override
   public void onStatusChange(Map<ObjectRef, KubernetesResource> changed, Set<ObjectRef> removed) {
-    changed.forEach((ref, status) -> desired.put(ref, Optional.of(status)));
-    removed.forEach(ref -> desired.put(ref, Optional.empty()));
+    // Istio's status lists are shared with istiod: reports on Istio objects go to Events and
+    // /debug/status only, never to the objects.
+    changed.forEach((ref, status) -> {
+      if (!ISTIO_KINDS.contains(ref.kind())) {
+        desired.put(ref, Optional.of(status));
+      }
+    });
+    removed.forEach(ref -> {
+      if (!ISTIO_KINDS.contains(ref.kind())) {
+        desired.put(ref, Optional.empty());
+      }
+    });
     synchronized (queue) {
       queue.addAll(changed.keySet());
       queue.addAll(removed);

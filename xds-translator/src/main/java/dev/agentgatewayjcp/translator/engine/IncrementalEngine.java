@@ -17,6 +17,7 @@ import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
 import dev.agentgatewayjcp.translator.route.RouteClaims;
@@ -63,7 +64,11 @@ public final class IncrementalEngine {
     CLASS,
     SERVICE,
     GATEWAY,
-    ROUTE
+    /** A Gateway's Istio security policies; runs after its Gateway. */
+    SECURITY,
+    ROUTE,
+    /** The report on one AuthorizationPolicy or RequestAuthentication. */
+    POLICY
   }
 
   private record Node(NodeKind kind, ObjectRef ref) {}
@@ -105,6 +110,8 @@ public final class IncrementalEngine {
   private final Map<String, SortedSet<String>> workloadsByService = new HashMap<>();
   private final TreeMap<ObjectRef, KubernetesResource> statuses = new TreeMap<>();
   private final Map<ObjectRef, List<Diagnostic>> warnings = new HashMap<>();
+  private final Map<GatewayKey, List<XdsResource>> security = new HashMap<>();
+  private final Map<GatewayKey, List<Diagnostic>> securityDiagnostics = new HashMap<>();
 
   /** Per-step bookkeeping: the value each output had before this step first touched it. */
   private final class Step {
@@ -209,6 +216,13 @@ public final class IncrementalEngine {
     rebuildWorkloads(step);
     for (Node node : dirty.get(NodeKind.GATEWAY)) {
       recomputeGateway(node, step, dirty.get(NodeKind.ROUTE));
+      dirty.get(NodeKind.SECURITY).add(new Node(NodeKind.SECURITY, node.ref()));
+    }
+    for (Node node : dirty.get(NodeKind.SECURITY)) {
+      recomputeSecurity(node, step);
+    }
+    for (Node node : dirty.get(NodeKind.POLICY)) {
+      recomputePolicy(node, step);
     }
     Set<Node> routeNodes = dirty.get(NodeKind.ROUTE);
     routeNodes.addAll(updateClaims(routeNodes));
@@ -245,6 +259,7 @@ public final class IncrementalEngine {
     }
     List<Diagnostic> diagnostics = new ArrayList<>(failures.values());
     warnings.values().forEach(diagnostics::addAll);
+    securityDiagnostics.values().forEach(diagnostics::addAll);
     diagnostics.sort(null);
     return new TranslationResult(outputs, new TreeMap<>(addresses), new TreeMap<>(statuses), diagnostics);
   }
@@ -258,6 +273,8 @@ public final class IncrementalEngine {
       return NodeKind.ROUTE;
     } else if (kind == InputKind.SERVICE) {
       return NodeKind.SERVICE;
+    } else if (kind == InputKind.AUTHORIZATION_POLICY || kind == InputKind.REQUEST_AUTHENTICATION) {
+      return NodeKind.POLICY;
     }
     return null;
   }
@@ -497,6 +514,59 @@ public final class IncrementalEngine {
       }
     } else {
       step.putStatus(node.ref(), null);
+    }
+  }
+
+  /** Recomputes the Istio security policies of one translated Gateway. */
+  private void recomputeSecurity(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    GatewayKey key = new GatewayKey(node.ref().namespace(), node.ref().name());
+    Gateway gw = ctx.get(InputKind.GATEWAY, key.namespace(), key.name()).orElse(null);
+    List<XdsResource> now = null;
+    List<Diagnostic> diagnostics = List.of();
+    if (gw != null && gateways.containsKey(key)) {
+      SecurityPolicies.GatewaySecurity s = Translator.securityOf(ctx, gw);
+      now = s.resources();
+      diagnostics = s.diagnostics();
+    }
+    record(node, now == null ? null : reads);
+    if (diagnostics.isEmpty()) {
+      securityDiagnostics.remove(key);
+    } else {
+      securityDiagnostics.put(key, diagnostics);
+    }
+    List<XdsResource> before = security.get(key);
+    if (Objects.equals(before, now)) {
+      return;
+    }
+    if (before != null) {
+      for (XdsResource r : before) {
+        step.putResource(key, r.name(), null);
+      }
+      security.remove(key);
+    }
+    if (now != null) {
+      for (XdsResource r : now) {
+        step.putResource(key, r.name(), r);
+      }
+      security.put(key, now);
+    }
+  }
+
+  /** Recomputes the report on one Istio security policy. */
+  private void recomputePolicy(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
+    HasMetadata policy = ctx.get(kind, node.ref().namespace(), node.ref().name()).orElse(null);
+    KubernetesResource status = policy == null ? null : Translator.securityStatus(ctx, policy);
+    record(node, policy == null ? null : reads);
+    if (!Objects.equals(statuses.get(node.ref()), status)) {
+      step.putStatus(node.ref(), status);
+      if (status != null) {
+        warnings.put(node.ref(), Translator.warnings(node.ref(), status));
+      }
     }
   }
 

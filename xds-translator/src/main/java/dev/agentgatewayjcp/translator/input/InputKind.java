@@ -1,5 +1,8 @@
 package dev.agentgatewayjcp.translator.input;
 
+import dev.agentgatewayjcp.api.istio.AuthorizationPolicy;
+import dev.agentgatewayjcp.api.istio.FetchedJwks;
+import dev.agentgatewayjcp.api.istio.RequestAuthentication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -41,6 +44,13 @@ public final class InputKind<T extends HasMetadata> {
   public static final InputKind<Namespace> NAMESPACE =
       new InputKind<>("Namespace", Namespace.class, false);
   public static final InputKind<Pod> POD = new InputKind<>("Pod", Pod.class, true);
+  public static final InputKind<AuthorizationPolicy> AUTHORIZATION_POLICY =
+      new InputKind<>("AuthorizationPolicy", AuthorizationPolicy.class, true);
+  public static final InputKind<RequestAuthentication> REQUEST_AUTHENTICATION =
+      new InputKind<>("RequestAuthentication", RequestAuthentication.class, true);
+  /** Key sets the controller fetched for RequestAuthentication (never read from a cluster). */
+  public static final InputKind<FetchedJwks> FETCHED_JWKS =
+      new InputKind<>("FetchedJwks", FetchedJwks.class, false);
 
   /** Every kind, in a fixed order. */
   public static final List<InputKind<?>> ALL =
@@ -55,7 +65,10 @@ public final class InputKind<T extends HasMetadata> {
           SECRET,
           CONFIG_MAP,
           NAMESPACE,
-          POD);
+          POD,
+          AUTHORIZATION_POLICY,
+          REQUEST_AUTHENTICATION,
+          FETCHED_JWKS);
 
   private final String kind;
   private final Class<T> type;

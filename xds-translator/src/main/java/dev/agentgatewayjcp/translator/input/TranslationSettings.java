@@ -11,17 +11,25 @@ import java.util.Objects;
  * @param domainSuffix the cluster DNS suffix, e.g. {@code cluster.local}
  * @param clusterId the cluster id used in workload uids, e.g. {@code Kubernetes}
  * @param clock the source of condition timestamps; tests fix it
+ * @param rootNamespace Istio's root namespace: security policies there apply to every namespace
  */
 public record TranslationSettings(
-    String controllerName, String domainSuffix, String clusterId, Clock clock) {
+    String controllerName, String domainSuffix, String clusterId, Clock clock, String rootNamespace) {
 
   public static final String DEFAULT_CONTROLLER_NAME = "agentgateway-jcp.dev/controller";
+  public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
   public TranslationSettings {
     Objects.requireNonNull(controllerName, "controllerName");
     Objects.requireNonNull(domainSuffix, "domainSuffix");
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(rootNamespace, "rootNamespace");
+  }
+
+  /** Settings with Istio's default root namespace, {@code istio-system}. */
+  public TranslationSettings(String controllerName, String domainSuffix, String clusterId, Clock clock) {
+    this(controllerName, domainSuffix, clusterId, clock, DEFAULT_ROOT_NAMESPACE);
   }
 
   /** Our controller name, {@code cluster.local}, cluster {@code Kubernetes} and the given clock. */

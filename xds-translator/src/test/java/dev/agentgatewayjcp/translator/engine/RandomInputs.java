@@ -63,9 +63,11 @@ final class RandomInputs {
 
   /** One random object of a random kind. */
   HasMetadata next() {
-    int kind = random.nextInt(100);
+    int kind = random.nextInt(112);
     String yaml;
-    if (kind < 4) {
+    if (kind >= 100) {
+      yaml = kind < 105 ? authorizationPolicy() : kind < 110 ? requestAuthentication() : fetchedJwks();
+    } else if (kind < 4) {
       yaml = gatewayClass();
     } else if (kind < 18) {
       yaml = gateway();
@@ -87,6 +89,59 @@ final class RandomInputs {
       yaml = namespace();
     }
     return YamlInputs.parse(yaml).get(0);
+  }
+
+  private String policyNamespace() {
+    return chance(20) ? "istio-system" : ns();
+  }
+
+  private String attachment() {
+    return switch (random.nextInt(5)) {
+      case 0 -> "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw-%d}]\n".formatted(random.nextInt(3));
+      case 1 -> "  targetRefs: [{group: gateway.networking.k8s.io, kind: GatewayClass, name: %s}]\n".formatted(pick(CLASSES));
+      case 2 -> "  selector: {matchLabels: {gateway.networking.k8s.io/gateway-name: gw-%d}}\n".formatted(random.nextInt(3));
+      case 3 -> "  selector: {matchLabels: {a: b}}\n  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw-0}]\n";
+      default -> "";
+    };
+  }
+
+  private String authorizationPolicy() {
+    StringBuilder sb = new StringBuilder("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n");
+    sb.append("metadata: {name: ap-%d, namespace: %s, generation: 1}\nspec:\n".formatted(random.nextInt(3), policyNamespace()));
+    sb.append(attachment());
+    sb.append("  action: %s\n".formatted(pick(new String[] {"ALLOW", "DENY", "CUSTOM", "AUDIT"})));
+    switch (random.nextInt(5)) {
+      case 0 -> sb.append("  rules: [{to: [{operation: {paths: [\"/p%d*\"]}}]}]\n".formatted(random.nextInt(3)));
+      case 1 -> sb.append("  rules: [{from: [{source: {ipBlocks: [\"10.0.0.0/8\"]}}], when: [{key: \"request.headers[x]\", values: [a]}]}]\n");
+      case 2 -> sb.append("  rules: [{when: [{key: connection.sni, values: [a]}]}]\n");
+      case 3 -> sb.append("  rules: [{}]\n");
+      default -> { }
+    }
+    return sb.toString();
+  }
+
+  private String requestAuthentication() {
+    StringBuilder sb = new StringBuilder("apiVersion: security.istio.io/v1\nkind: RequestAuthentication\n");
+    sb.append("metadata: {name: ra-%d, namespace: %s, generation: 1}\nspec:\n".formatted(random.nextInt(3), policyNamespace()));
+    sb.append(attachment());
+    sb.append("  jwtRules:\n  - issuer: https://issuer-%d.example.com\n".formatted(random.nextInt(2)));
+    if (chance(50)) {
+      sb.append("    jwksUri: https://keys.example.com/%d\n".formatted(random.nextInt(2)));
+    } else {
+      sb.append("    jwks: '{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k%d\",\"n\":\"x\",\"e\":\"AQAB\"}]}'\n".formatted(random.nextInt(2)));
+    }
+    if (chance(30)) {
+      sb.append("    fromParams: [token]\n");
+    }
+    return sb.toString();
+  }
+
+  private String fetchedJwks() {
+    String source = "jwks:https://keys.example.com/" + random.nextInt(2);
+    return ("apiVersion: internal.agentgateway-jcp.dev/v1\nkind: FetchedJwks\nmetadata: {name: %s}\nsource: %s\n"
+        + "jwks: '{\"keys\":[{\"kty\":\"EC\",\"kid\":\"e%d\",\"crv\":\"P-256\",\"x\":\"a\",\"y\":\"b\"}]}'\n%s")
+        .formatted(dev.agentgatewayjcp.api.istio.FetchedJwks.nameFor(source), source, random.nextInt(2),
+            chance(30) ? "error: timeout\n" : "");
   }
 
   private String gatewayClass() {
