@@ -149,7 +149,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
             binding, security.tokenCacheTtl(), java.time.Clock.systemUTC());
       }
       if (deployment != null) {
-        deployment = deployment.withXdsSecurity(ca.certificatePem(), security.tokenAudience());
+        deployment = deployment.withXdsSecurity(xdsConfig.tlsPort() >= 0 ? ca.certificatePem() : null, security.tokenAudience());
       }
     }
     this.xds = new XdsServer(xdsConfig, cache, authenticator,
