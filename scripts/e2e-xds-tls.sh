@@ -71,6 +71,9 @@ proxy() {
     RUST_LOG=info "$AGENTGATEWAY_BIN" --config '{}' > "$work/proxy-$name.log" 2>&1 &
   pids+=($!)
 }
+stop_last() { local pid="${pids[-1]}"; { kill -9 "$pid"; wait "$pid"; } 2>/dev/null || true; }
+# proxy_said NAME PATTERN: the proxy's own log shows why it failed.
+proxy_said() { grep -m1 -iE "$2" "$work/proxy-$1.log" | cut -c1-220 || true; }
 ready() { curl -fs "http://127.0.0.1:${1}021/healthz/ready" > /dev/null; }
 rejected() { curl -fs http://127.0.0.1:25014/metrics | awk -v r="$1" '$1 ~ /^agentgateway_jcp_xds_rejected_streams_total/ && index($1, "reason=\"" r "\"") { s += $2 } END { print s + 0 }'; }
 
@@ -81,7 +84,7 @@ for _ in $(seq 1 150); do ready 25 && break; sleep 0.2; done
 ready 25 || fail "the proxy with basic's token did not become ready"
 body="$(curl -s -H 'Host: example.com' http://127.0.0.1:28080/echo)" || fail "request through the proxy failed"
 [[ "$body" == "hello over secured xds" ]] || fail "unexpected body: $body"
-curl -fs http://127.0.0.1:25014/debug/connections | grep -q '"default/basic' || fail "connection not listed"
+curl -fs http://127.0.0.1:25014/debug/connections | grep -q '"basic"' || fail "connection not listed"
 ok "a proxy with Gateway basic's token got its configuration over TLS and routed a request"
 
 # 2. An unknown token.
@@ -90,8 +93,10 @@ proxy wrong basic "$work/token-wrong" "$work/ca/ca.crt" 26
 sleep 4
 ready 26 && fail "a proxy with an unknown token became ready"
 (( $(rejected unauthenticated) > 0 )) || fail "no unauthenticated rejection counted"
-ok "a proxy with an unknown token was refused (unauthenticated: $(rejected unauthenticated))"
-kill -9 "${pids[-1]}" 2>/dev/null || true
+why="$(proxy_said wrong 'unauthenticated')"
+[[ -n "$why" ]] || fail "the refused proxy's log does not mention Unauthenticated"
+ok "a proxy with an unknown token was refused (unauthenticated: $(rejected unauthenticated)); proxy log: $why"
+stop_last
 
 # 3. basic's token for Gateway other.
 proxy other other "$work/token-basic" "$work/ca/ca.crt" 26
@@ -100,15 +105,18 @@ ready 26 && fail "a proxy with basic's token became ready as Gateway other"
 (( $(rejected unauthorized) > 0 )) || fail "no unauthorized rejection counted"
 code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://127.0.0.1:28081/ || true)"
 [[ "$code" == "000" ]] || fail "Gateway other's listener answers ($code) although its proxy was refused"
-ok "basic's token could not get Gateway other's configuration (unauthorized: $(rejected unauthorized))"
-kill -9 "${pids[-1]}" 2>/dev/null || true
+why="$(proxy_said other 'permission')"
+[[ -n "$why" ]] || fail "the refused proxy's log does not mention PermissionDenied"
+ok "basic's token could not get Gateway other's configuration (unauthorized: $(rejected unauthorized)); proxy log: $why"
+stop_last
 
 # 4. A proxy that trusts another CA (a missing XDS_ROOT_CA file means the system roots).
 proxy untrusting basic "$work/token-basic" "$work/no-such-ca.pem" 26
 sleep 4
 ready 26 && fail "a proxy without our CA became ready"
-ok "a proxy that does not trust the controller's CA could not connect"
-kill -9 "${pids[-1]}" 2>/dev/null || true
+why="$(proxy_said untrusting 'certificate|issuer|tls')"
+ok "a proxy that does not trust the controller's CA could not connect; proxy log: $why"
+stop_last
 
 # 5. A token file with a trailing newline (as 'echo' writes it).
 echo basic-token > "$work/token-newline"
@@ -117,8 +125,8 @@ sleep 4
 if ready 26; then
   echo "note: agentgateway v1.4.1 accepted a token file ending in a newline"
 else
-  echo "note: agentgateway v1.4.1 cannot use a token file ending in a newline: $(grep -m1 -io 'header[^"]*' "$work/proxy-newline.log" || echo 'see its log')"
+  echo "note: agentgateway v1.4.1 cannot use a token file ending in a newline: $(proxy_said newline 'header')"
 fi
-kill -9 "${pids[-1]}" 2>/dev/null || true
+stop_last
 
 echo "e2e secured xDS: $passed passed, 0 failed"
