@@ -42,6 +42,8 @@ bash conformance/scripts/install-node-deps.sh
 if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   echo "== File mode end to end with agentgateway at $AGENTGATEWAY_BIN"
   scripts/e2e-file-mode.sh
+  echo "== Secured xDS end to end (TLS, token file) with agentgateway at $AGENTGATEWAY_BIN"
+  scripts/e2e-xds-tls.sh
   echo "== Gateway API conformance suite: NOT RUN. AGENTGATEWAY_BIN is set, but running the suite"
   echo "   against our controller is not wired yet (project issue 4)."
 else
