@@ -7,6 +7,6 @@ COPY controller/target/agentgateway-jcp.jar /app/agentgateway-jcp.jar
 # Matches the chart's podSecurityContext; the JVM's temp directory is an emptyDir at /tmp.
 USER 65532:65532
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-EXPOSE 15010 15014
+EXPOSE 15010 15012 15014
 ENTRYPOINT ["java", "-jar", "/app/agentgateway-jcp.jar"]
 CMD ["run"]

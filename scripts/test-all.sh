@@ -45,6 +45,8 @@ if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   scripts/e2e-file-mode.sh
   echo "== Istio security policies end to end with agentgateway"
   scripts/e2e-authorization.sh
+  echo "== Secured xDS end to end (TLS, token file) with agentgateway at $AGENTGATEWAY_BIN"
+  scripts/e2e-xds-tls.sh
   echo "== Gateway API conformance suite: NOT RUN. AGENTGATEWAY_BIN is set, but running the suite"
   echo "   against our controller is not wired yet (project issue 4)."
 else

@@ -19,6 +19,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
+{{/* The Secret holding the xDS CA. */}}
+{{- define "agentgateway-jcp.xdsCaSecret" -}}
+{{- default (printf "%s-xds-ca" (include "agentgateway-jcp.fullname" .)) .Values.xds.tls.caSecretName -}}
+{{- end -}}
+
 {{- define "agentgateway-jcp.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}

@@ -8,6 +8,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.agentgatewayjcp.controller.status.PrintingStatusSink;
 import dev.agentgatewayjcp.controller.status.StatusSink;
 import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.controller.xds.XdsAuthenticator;
+import dev.agentgatewayjcp.controller.security.DirectoryCaStore;
+import dev.agentgatewayjcp.controller.security.GatewayBinding;
+import dev.agentgatewayjcp.controller.security.ServingCertificates;
+import dev.agentgatewayjcp.controller.security.StaticTokenVerifier;
+import dev.agentgatewayjcp.controller.security.TokenAuthenticator;
+import java.util.ArrayList;
+import java.util.List;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -45,6 +53,54 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--xds-port", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_PORT:-15010}",
       description = "Plaintext xDS port (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_XDS_PORT.")
   int xdsPort;
+
+  @Option(names = "--xds-plaintext", negatable = true, defaultValue = "${env:AGENTGATEWAY_JCP_XDS_PLAINTEXT}", fallbackValue = "true",
+      description = "Serve plaintext xDS on --xds-port (default: off in Kubernetes mode, on in file mode). Env: AGENTGATEWAY_JCP_XDS_PLAINTEXT.")
+  Boolean xdsPlaintext;
+
+  @Option(names = "--xds-tls", negatable = true, defaultValue = "${env:AGENTGATEWAY_JCP_XDS_TLS}", fallbackValue = "true",
+      description = "Serve xDS over TLS on --xds-tls-port (default: on in Kubernetes mode; in file mode on when --xds-ca-dir is set). Env: AGENTGATEWAY_JCP_XDS_TLS.")
+  Boolean xdsTls;
+
+  @Option(names = "--xds-tls-port", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_TLS_PORT:-15012}",
+      description = "TLS xDS port (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_XDS_TLS_PORT.")
+  int xdsTlsPort;
+
+  @Option(names = "--xds-auth", negatable = true, defaultValue = "${env:AGENTGATEWAY_JCP_XDS_AUTH}", fallbackValue = "true",
+      description = "Require a service-account token bound to the proxy's Gateway (default: on in Kubernetes mode; in file mode on when --xds-token-file is set). Env: AGENTGATEWAY_JCP_XDS_AUTH.")
+  Boolean xdsAuth;
+
+  @Option(names = "--xds-token-audience", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_TOKEN_AUDIENCE:-agentgateway-jcp}",
+      description = "Kubernetes mode: audience proxies' projected tokens carry and TokenReview checks (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_XDS_TOKEN_AUDIENCE.")
+  String xdsTokenAudience;
+
+  @Option(names = "--xds-token-cache", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_TOKEN_CACHE:-PT1M}",
+      description = "How long an admitted token is trusted before it is reviewed again, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration xdsTokenCache;
+
+  @Option(names = "--xds-token-file", paramLabel = "FILE", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_TOKEN_FILE}",
+      description = "File mode: tokens proxies may present, one '<token> <namespace>/<serviceaccount>' per line. Env: AGENTGATEWAY_JCP_XDS_TOKEN_FILE.")
+  Path xdsTokenFile;
+
+  @Option(names = "--xds-ca-dir", paramLabel = "DIR", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_CA_DIR}",
+      description = "File mode: directory holding the xDS CA as ca.crt and ca.key, created if missing. Env: AGENTGATEWAY_JCP_XDS_CA_DIR.")
+  Path xdsCaDir;
+
+  @Option(names = "--xds-ca-secret", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_CA_SECRET:-agentgateway-jcp-xds-ca}",
+      description = "Kubernetes mode: Secret in the controller's namespace holding the xDS CA, created if missing (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_XDS_CA_SECRET.")
+  String xdsCaSecret;
+
+  @Option(names = "--namespace", defaultValue = "${env:POD_NAMESPACE:-default}",
+      description = "Kubernetes mode: the controller's own namespace, home of the xDS CA Secret (default: $POD_NAMESPACE or ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--xds-service", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_SERVICE:-agentgateway-jcp}",
+      description = "Kubernetes mode: name of the controller's xDS Service; its DNS names go into the serving certificate and the proxies' XDS_ADDRESS (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_XDS_SERVICE.")
+  String xdsService;
+
+  @Option(names = "--xds-tls-names", split = ",", defaultValue = "${env:AGENTGATEWAY_JCP_XDS_TLS_NAMES}",
+      description = "Extra DNS names or IPs for the xDS serving certificate, comma-separated. Env: AGENTGATEWAY_JCP_XDS_TLS_NAMES.")
+  List<String> xdsTlsNames;
 
   @Option(names = "--admin-host", defaultValue = "${env:AGENTGATEWAY_JCP_ADMIN_HOST:-127.0.0.1}",
       description = "Address of the health, metrics and debug endpoints (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_ADMIN_HOST.")
@@ -90,32 +146,65 @@ final class RunCommand implements Callable<Integer> {
       description = "Kubernetes mode: the agentgateway image of deployed proxies (default: ${DEFAULT-VALUE}).")
   String proxyImage;
 
-  @Option(names = "--proxy-xds-address", defaultValue = "${env:AGENTGATEWAY_JCP_PROXY_XDS_ADDRESS:-http://agentgateway-jcp.agentgateway-jcp-system.svc:15010}",
-      description = "Kubernetes mode: the XDS_ADDRESS deployed proxies dial (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--proxy-xds-address", defaultValue = "${env:AGENTGATEWAY_JCP_PROXY_XDS_ADDRESS}",
+      description = "Kubernetes mode: the XDS_ADDRESS deployed proxies dial (default: https://<xds-service>.<namespace>.svc:<xds-tls-port> with TLS, else http://...:<xds-port>).")
   String proxyXdsAddress;
 
   @Option(names = "--proxy-service-type", defaultValue = "${env:AGENTGATEWAY_JCP_PROXY_SERVICE_TYPE:-LoadBalancer}",
       description = "Kubernetes mode: Service type of deployed proxies unless the Gateway's networking.istio.io/service-type annotation says otherwise (default: ${DEFAULT-VALUE}).")
   String proxyServiceType;
 
+  /** The DNS names of the xDS Service, as a proxy in any namespace may write them. */
+  List<String> servingNames() {
+    List<String> names = new ArrayList<>(List.of(
+        xdsService, xdsService + "." + namespace, xdsService + "." + namespace + ".svc",
+        xdsService + "." + namespace + ".svc.cluster.local"));
+    if (xdsTlsNames != null) {
+      xdsTlsNames.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(names::add);
+    }
+    return names;
+  }
+
   private int runInCluster(PrometheusRegistry registry) throws Exception {
     String identity = System.getenv().getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName());
+    boolean tls = xdsTls == null || xdsTls;
+    boolean plaintext = xdsPlaintext != null && xdsPlaintext;
+    boolean auth = xdsAuth == null || xdsAuth;
+    if (!tls && !plaintext) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--no-xds-tls needs --xds-plaintext");
+    }
+    if (auth && !tls) {
+      LOG.warn("xDS authentication without TLS: proxies' tokens cross the network in clear text");
+    }
+    if (!auth) {
+      LOG.warn("xDS authentication is off: anything that reaches the xDS port gets any Gateway's configuration, TLS keys included");
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     TranslationSettings settings =
         new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
     XdsServerConfig xdsConfig = XdsServerConfig.defaults()
         .withHost(xdsHost)
-        .withPort(xdsPort)
+        .withPort(plaintext ? xdsPort : -1)
+        .withTlsPort(tls ? xdsTlsPort : -1)
         .withMaxConnectionAge(maxConnectionAge, Duration.ofMinutes(1));
+    KubernetesControlPlane.XdsSecurity security = tls || auth
+        ? new KubernetesControlPlane.XdsSecurity(namespace, xdsCaSecret, servingNames(), Duration.ofHours(24),
+            auth ? xdsTokenAudience : null, xdsTokenCache)
+        : null;
+    String address = proxyXdsAddress != null ? proxyXdsAddress
+        : tls ? "https://" + xdsService + "." + namespace + ".svc:" + xdsTlsPort
+        : "http://" + xdsService + "." + namespace + ".svc:" + xdsPort;
     KubernetesControlPlane controlPlane = new KubernetesControlPlane(
         client, settings, xdsConfig, new InetSocketAddress(adminHost, adminPort),
         new KubernetesControlPlane.Options(leaseNamespace, leaseName, identity, leaderElection,
             deployProxies
-                ? new ProxyDeploymentSettings(proxyImage, proxyXdsAddress, proxyServiceType, controllerName, "Kubernetes")
-                : null),
+                ? new ProxyDeploymentSettings(proxyImage, address, proxyServiceType, controllerName, "Kubernetes")
+                : null,
+            security),
         registry).start(Duration.ofMinutes(5));
-    LOG.info("Kubernetes mode against {}: xDS on {}:{}; health, metrics and debug on {}:{}",
-        client.getMasterUrl(), xdsHost, controlPlane.xdsPort(), adminHost, controlPlane.adminPort());
+    LOG.info("Kubernetes mode against {}: xDS on {} (plaintext {}, TLS {}, token authentication {}); health, metrics and debug on {}:{}",
+        client.getMasterUrl(), xdsHost, controlPlane.xdsPort(), controlPlane.xdsTlsPort(), auth ? "on" : "off",
+        adminHost, controlPlane.adminPort());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
@@ -137,15 +226,41 @@ final class RunCommand implements Callable<Integer> {
     StatusSink statuses = printStatus ? new PrintingStatusSink(System.out) : (changed, removed) -> {};
     TranslationSettings settings =
         new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+    boolean tls = xdsTls != null ? xdsTls : xdsCaDir != null;
+    boolean plaintext = xdsPlaintext == null || xdsPlaintext;
+    boolean auth = xdsAuth != null ? xdsAuth : xdsTokenFile != null;
+    if (tls && xdsCaDir == null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "file mode: --xds-tls needs --xds-ca-dir");
+    }
+    if (auth && xdsTokenFile == null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "file mode: --xds-auth needs --xds-token-file");
+    }
+    if (!tls && !plaintext) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--no-xds-plaintext needs --xds-tls");
+    }
     XdsServerConfig xdsConfig = XdsServerConfig.defaults()
         .withHost(xdsHost)
-        .withPort(xdsPort)
+        .withPort(plaintext ? xdsPort : -1)
+        .withTlsPort(tls ? xdsTlsPort : -1)
         .withMaxConnectionAge(maxConnectionAge, Duration.ofMinutes(1));
+    ServingCertificates certificates = null;
+    if (tls) {
+      List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1"));
+      if (xdsTlsNames != null) {
+        xdsTlsNames.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(names::add);
+      }
+      certificates = new ServingCertificates(new DirectoryCaStore(xdsCaDir, Clock.systemUTC()).loadOrCreate(),
+          names, Duration.ofHours(24), Clock.systemUTC());
+    }
+    XdsAuthenticator authenticator = auth
+        ? new TokenAuthenticator(StaticTokenVerifier.read(xdsTokenFile), GatewayBinding.BY_NAME, Duration.ZERO, Clock.systemUTC())
+        : XdsAuthenticator.ALLOW_ALL;
     FileModeControlPlane controlPlane = new FileModeControlPlane(
         configDir, settings, xdsConfig, new InetSocketAddress(adminHost, adminPort), pollInterval,
-        statuses, registry).start();
-    LOG.info("file mode: serving {} as xDS on {}:{}; health, metrics and debug on {}:{}",
-        configDir, xdsHost, controlPlane.xdsPort(), adminHost, controlPlane.adminPort());
+        statuses, registry, authenticator, certificates).start();
+    LOG.info("file mode: serving {} as xDS on {} (plaintext {}, TLS {}{}, token authentication {}); health, metrics and debug on {}:{}",
+        configDir, xdsHost, controlPlane.xdsPort(), controlPlane.xdsTlsPort(),
+        tls ? ", trust bundle " + xdsCaDir.resolve("ca.crt") : "", auth ? "on" : "off", adminHost, controlPlane.adminPort());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

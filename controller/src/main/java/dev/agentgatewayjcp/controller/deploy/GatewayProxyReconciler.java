@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * GatewayProxyReconciler is the JOSDK reconciler that keeps each Gateway's ServiceAccount,
- * Deployment and Service as {@link ProxyResources} renders them.
+ * Deployment, Service and xDS trust-bundle ConfigMap as {@link ProxyResources} renders them.
  *
  * <p>It watches the objects it owns, so a deleted or re-rendered proxy object is applied again,
  * and JOSDK retries a failed apply with backoff. Each applied object carries the hash of its
@@ -81,7 +81,8 @@ public final class GatewayProxyReconciler implements Reconciler<Gateway> {
         touched,
         owned(context, Deployment.class, selector),
         owned(context, Service.class, selector),
-        owned(context, ServiceAccount.class, selector));
+        owned(context, ServiceAccount.class, selector),
+        owned(context, ConfigMap.class, selector));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Gateway> owned(
@@ -103,6 +104,10 @@ public final class GatewayProxyReconciler implements Reconciler<Gateway> {
     ProxyResources.Rendered rendered =
         ProxyResources.render(gateway, parameters(gateway), gateway.getSpec().getListeners(), settings);
     int written = 0;
+    if (rendered.xdsTrustBundle() != null) {
+      // First, so that proxies never start without the CA they must trust.
+      written += applyIfChanged(rendered.xdsTrustBundle(), context.getSecondaryResource(ConfigMap.class));
+    }
     written += applyIfChanged(rendered.serviceAccount(), context.getSecondaryResource(ServiceAccount.class));
     written += applyIfChanged(rendered.deployment(), context.getSecondaryResource(Deployment.class));
     written += applyIfChanged(rendered.service(), context.getSecondaryResource(Service.class));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -50,6 +53,16 @@ public final class ProxyResources {
   public static final String SERVICE_TYPE_ANNOTATION = "networking.istio.io/service-type";
   public static final int READINESS_PORT = 15021;
   public static final int METRICS_PORT = 15020;
+  /** Where the xDS trust bundle is mounted; {@code XDS_ROOT_CA} names the file in it. */
+  public static final String XDS_CA_DIR = "/var/run/secrets/xds";
+  public static final String XDS_CA_KEY = "ca.crt";
+  /** agentgateway's default {@code XDS_AUTH_TOKEN} location, set explicitly all the same. */
+  public static final String XDS_TOKEN_DIR = "/var/run/secrets/xds-tokens";
+  public static final String XDS_TOKEN_FILE = "xds-token";
+  /** Lifetime of the projected xDS token; the kubelet refreshes it at 80%, agentgateway re-reads it every minute. */
+  public static final long XDS_TOKEN_SECONDS = 3600;
+  /** Pod annotation holding a hash of the trust bundle: agentgateway reads it only at startup, so a new CA must restart the pods. */
+  public static final String XDS_CA_HASH_ANNOTATION = "agentgateway-jcp.dev/xds-ca-hash";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> NEVER_COPIED = Set.of("kubectl.kubernetes.io/last-applied-configuration");
@@ -60,11 +73,20 @@ public final class ProxyResources {
    * @param serviceAccount the proxies' identity
    * @param deployment the proxies
    * @param service how clients reach them
+   * @param xdsTrustBundle the ConfigMap holding the xDS CA certificate the proxies trust; null when
+   *     xDS is plaintext
    */
-  public record Rendered(ServiceAccount serviceAccount, Deployment deployment, Service service) {
+  public record Rendered(ServiceAccount serviceAccount, Deployment deployment, Service service, ConfigMap xdsTrustBundle) {
     public List<HasMetadata> all() {
-      return List.of(serviceAccount, deployment, service);
+      return xdsTrustBundle == null
+          ? List.of(serviceAccount, deployment, service)
+          : List.of(xdsTrustBundle, serviceAccount, deployment, service);
     }
+  }
+
+  /** Name of the trust-bundle ConfigMap of a Gateway's proxies. */
+  public static String trustBundleName(String gatewayName) {
+    return gatewayName + "-xds-ca";
   }
 
   private ProxyResources() {}
@@ -106,6 +128,9 @@ public final class ProxyResources {
     podAnnotations.put("prometheus.io/scrape", "true");
     podAnnotations.put("prometheus.io/port", Integer.toString(METRICS_PORT));
     podAnnotations.put("prometheus.io/path", "/metrics");
+    if (settings.xdsTrustBundle() != null) {
+      podAnnotations.put(XDS_CA_HASH_ANNOTATION, shortHash(settings.xdsTrustBundle()));
+    }
     Deployment deployment = new DeploymentBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
         .withAnnotations(annotations).withOwnerReferences(owner).endMetadata()
@@ -116,6 +141,8 @@ public final class ProxyResources {
         .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
         .withNewSpec()
         .withServiceAccountName(name)
+        // The proxy never calls the Kubernetes API; its only credential is the xDS token below.
+        .withAutomountServiceAccountToken(false)
         .withNewSecurityContext()
         .addNewSysctl().withName("net.ipv4.ip_unprivileged_port_start").withValue("0").endSysctl()
         .endSecurityContext()
@@ -143,6 +170,26 @@ public final class ProxyResources {
         .endTemplate()
         .endSpec()
         .build();
+    ConfigMap trustBundle = null;
+    if (settings.xdsTrustBundle() != null) {
+      trustBundle = new ConfigMapBuilder()
+          .withNewMetadata().withName(trustBundleName(name)).withNamespace(namespace).withLabels(labels)
+          .withOwnerReferences(owner).endMetadata()
+          .withData(Map.of(XDS_CA_KEY, settings.xdsTrustBundle()))
+          .build();
+      deployment.getSpec().getTemplate().getSpec().getVolumes().add(new VolumeBuilder().withName("xds-ca")
+          .withNewConfigMap().withName(trustBundleName(name)).endConfigMap().build());
+      deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().add(
+          new VolumeMountBuilder().withName("xds-ca").withMountPath(XDS_CA_DIR).withReadOnly(true).build());
+    }
+    if (settings.xdsTokenAudience() != null) {
+      deployment.getSpec().getTemplate().getSpec().getVolumes().add(new VolumeBuilder().withName("xds-token")
+          .withNewProjected().addNewSource().withNewServiceAccountToken()
+          .withAudience(settings.xdsTokenAudience()).withExpirationSeconds(XDS_TOKEN_SECONDS).withPath(XDS_TOKEN_FILE)
+          .endServiceAccountToken().endSource().endProjected().build());
+      deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().add(
+          new VolumeMountBuilder().withName("xds-token").withMountPath(XDS_TOKEN_DIR).withReadOnly(true).build());
+    }
 
     String serviceType = annotationOr(gateway, SERVICE_TYPE_ANNOTATION, settings.defaultServiceType());
     ServiceBuilder service = new ServiceBuilder()
@@ -158,14 +205,19 @@ public final class ProxyResources {
       service.editSpec().withLoadBalancerIP(staticIp).endSpec();
     }
 
+    Deployment patchedDeployment = patched(deployment, parameters, "deployment", Deployment.class);
+    // The xDS server admits a pod for this Gateway only under this service account; a patch must
+    // not move the pods to another account.
+    patchedDeployment.getSpec().getTemplate().getSpec().setServiceAccountName(name);
     return new Rendered(
         patched(serviceAccount, parameters, "serviceAccount", ServiceAccount.class),
-        patched(deployment, parameters, "deployment", Deployment.class),
-        patched(service.build(), parameters, "service", Service.class));
+        patchedDeployment,
+        patched(service.build(), parameters, "service", Service.class),
+        trustBundle);
   }
 
   private static List<EnvVar> environment(Gateway gateway, ProxyDeploymentSettings settings) {
-    return List.of(
+    List<EnvVar> env = new ArrayList<>(List.of(
         new EnvVarBuilder().withName("XDS_ADDRESS").withValue(settings.xdsAddress()).build(),
         new EnvVarBuilder().withName("NAMESPACE").withNewValueFrom().withNewFieldRef()
             .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
@@ -181,7 +233,24 @@ public final class ProxyResources {
         new EnvVarBuilder().withName("CLUSTER_ID").withValue(settings.clusterId()).build(),
         new EnvVarBuilder().withName("STATS_ADDR").withValue("0.0.0.0:" + METRICS_PORT).build(),
         new EnvVarBuilder().withName("READINESS_ADDR").withValue("0.0.0.0:" + READINESS_PORT).build(),
-        new EnvVarBuilder().withName("RUST_BACKTRACE").withValue("1").build());
+        new EnvVarBuilder().withName("RUST_BACKTRACE").withValue("1").build()));
+    if (settings.xdsTrustBundle() != null) {
+      env.add(new EnvVarBuilder().withName("XDS_ROOT_CA").withValue(XDS_CA_DIR + "/" + XDS_CA_KEY).build());
+    }
+    if (settings.xdsTokenAudience() != null) {
+      env.add(new EnvVarBuilder().withName("XDS_AUTH_TOKEN").withValue(XDS_TOKEN_DIR + "/" + XDS_TOKEN_FILE).build());
+    }
+    return env;
+  }
+
+  private static String shortHash(String text) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static List<ServicePort> servicePorts(List<Listener> listeners) {

@@ -2,6 +2,7 @@ package dev.agentgatewayjcp.controller.runtime;
 
 import dev.agentgatewayjcp.controller.admin.AdminServer;
 import dev.agentgatewayjcp.controller.loop.TranslationLoop;
+import dev.agentgatewayjcp.controller.security.ServingCertificates;
 import dev.agentgatewayjcp.controller.source.DirectoryInputSource;
 import dev.agentgatewayjcp.controller.source.InputProblem;
 import dev.agentgatewayjcp.controller.status.StatusSink;
@@ -54,9 +55,27 @@ public final class FileModeControlPlane implements AutoCloseable {
       StatusSink statusSink,
       PrometheusRegistry registry)
       throws IOException {
+    this(configDir, settings, xdsConfig, adminAddress, pollInterval, statusSink, registry, XdsAuthenticator.ALLOW_ALL, null);
+  }
+
+  /**
+   * @param authenticator admits proxies (file mode: {@link XdsAuthenticator#ALLOW_ALL} or static tokens)
+   * @param certificates the TLS port's certificates; null when {@code xdsConfig} has no TLS port
+   */
+  public FileModeControlPlane(
+      Path configDir,
+      TranslationSettings settings,
+      XdsServerConfig xdsConfig,
+      InetSocketAddress adminAddress,
+      Duration pollInterval,
+      StatusSink statusSink,
+      PrometheusRegistry registry,
+      XdsAuthenticator authenticator,
+      ServingCertificates certificates)
+      throws IOException {
     this.loop = new TranslationLoop(settings, cache, statusSink);
     this.source = new DirectoryInputSource(configDir, pollInterval, Duration.ofMillis(100));
-    this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL, new XdsMetrics(registry));
+    this.xds = new XdsServer(xdsConfig, cache, authenticator, new XdsMetrics(registry), certificates);
     this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), loop::last, cache::isReady);
   }
 
@@ -89,6 +108,11 @@ public final class FileModeControlPlane implements AutoCloseable {
 
   public int xdsPort() {
     return xds.port();
+  }
+
+  /** The bound TLS xDS port, or -1 when TLS is off. */
+  public int xdsTlsPort() {
+    return xds.tlsPort();
   }
 
   public int adminPort() {

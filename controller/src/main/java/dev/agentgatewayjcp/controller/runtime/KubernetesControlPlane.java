@@ -4,6 +4,13 @@ import dev.agentgatewayjcp.controller.admin.AdminServer;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeployer;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.loop.IncrementalTranslationLoop;
+import dev.agentgatewayjcp.controller.security.CertificateAuthority;
+import dev.agentgatewayjcp.controller.security.DeployedServiceAccounts;
+import dev.agentgatewayjcp.controller.security.GatewayBinding;
+import dev.agentgatewayjcp.controller.security.KubernetesCaStore;
+import dev.agentgatewayjcp.controller.security.ServingCertificates;
+import dev.agentgatewayjcp.controller.security.TokenAuthenticator;
+import dev.agentgatewayjcp.controller.security.TokenReviewVerifier;
 import dev.agentgatewayjcp.controller.source.InputStore;
 import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
 import dev.agentgatewayjcp.controller.status.GatewayRejections;
@@ -52,13 +59,40 @@ public final class KubernetesControlPlane implements AutoCloseable {
    * @param identity this replica's name in the Lease
    * @param leaderElection false to write status unconditionally (a single replica, tests)
    * @param deployment how proxies are deployed; null to deploy none (the user runs them)
+   * @param security how the xDS server is secured; null for plaintext without authentication
    */
   public record Options(
       String leaseNamespace,
       String leaseName,
       String identity,
       boolean leaderElection,
-      ProxyDeploymentSettings deployment) {}
+      ProxyDeploymentSettings deployment,
+      XdsSecurity security) {
+
+    /** Options of an unsecured xDS server. */
+    public Options(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
+        ProxyDeploymentSettings deployment) {
+      this(leaseNamespace, leaseName, identity, leaderElection, deployment, null);
+    }
+  }
+
+  /**
+   * How the xDS server is secured in Kubernetes mode.
+   *
+   * @param caNamespace namespace of the CA Secret (the controller's own)
+   * @param caSecretName name of the CA Secret, shared by every replica
+   * @param servingNames DNS names and IPs of the serving certificate: every host proxies dial
+   * @param servingValidity lifetime of each serving certificate; renewed at half of it
+   * @param tokenAudience audience proxies' tokens must carry; null turns authentication off
+   * @param tokenCacheTtl how long an admitted token is trusted before it is reviewed again
+   */
+  public record XdsSecurity(
+      String caNamespace,
+      String caSecretName,
+      java.util.List<String> servingNames,
+      Duration servingValidity,
+      String tokenAudience,
+      Duration tokenCacheTtl) {}
 
   private final KubernetesClient client;
   private final Options options;
@@ -99,11 +133,30 @@ public final class KubernetesControlPlane implements AutoCloseable {
     java.util.concurrent.atomic.AtomicReference<XdsServer> server = new java.util.concurrent.atomic.AtomicReference<>();
     GatewayRejections tracker = new GatewayRejections(
         () -> server.get() == null ? java.util.List.of() : server.get().service().connections(), rejections::onChange);
-    this.xds = new XdsServer(xdsConfig, cache, XdsAuthenticator.ALLOW_ALL,
-        XdsServerCallbacks.compose(java.util.List.of(new XdsMetrics(registry), tracker)));
+    XdsSecurity security = options.security();
+    XdsAuthenticator authenticator = XdsAuthenticator.ALLOW_ALL;
+    ServingCertificates certificates = null;
+    ProxyDeploymentSettings deployment = options.deployment();
+    if (security != null) {
+      CertificateAuthority ca =
+          new KubernetesCaStore(client, security.caNamespace(), security.caSecretName(), java.time.Clock.systemUTC()).loadOrCreate();
+      certificates = new ServingCertificates(ca, security.servingNames(), security.servingValidity(), java.time.Clock.systemUTC());
+      if (security.tokenAudience() != null) {
+        // Proxies we deploy run under a service account we created for their Gateway; proxies
+        // users run themselves only need the account's name and namespace to match.
+        GatewayBinding binding = deployment != null ? new DeployedServiceAccounts(client) : GatewayBinding.BY_NAME;
+        authenticator = new TokenAuthenticator(new TokenReviewVerifier(client, security.tokenAudience()),
+            binding, security.tokenCacheTtl(), java.time.Clock.systemUTC());
+      }
+      if (deployment != null) {
+        deployment = deployment.withXdsSecurity(xdsConfig.tlsPort() >= 0 ? ca.certificatePem() : null, security.tokenAudience());
+      }
+    }
+    this.xds = new XdsServer(xdsConfig, cache, authenticator,
+        XdsServerCallbacks.compose(java.util.List.of(new XdsMetrics(registry), tracker)), certificates);
     server.set(xds);
     this.admin = new AdminServer(adminAddress, registry, cache, xds.service(), this::snapshot, cache::isReady);
-    this.deployer = options.deployment() == null ? null : new ProxyDeployer(client, store, options.deployment());
+    this.deployer = deployment == null ? null : new ProxyDeployer(client, store, deployment);
   }
 
   /** Starts informers, waits for them to sync, translates once, then serves. */
@@ -194,6 +247,11 @@ public final class KubernetesControlPlane implements AutoCloseable {
 
   public int xdsPort() {
     return xds.port();
+  }
+
+  /** The bound TLS xDS port, or -1 when TLS is off. */
+  public int xdsTlsPort() {
+    return xds.tlsPort();
   }
 
   public int adminPort() {

@@ -145,7 +145,12 @@ public final class DeltaAdsService extends AggregatedDiscoveryServiceGrpc.Aggreg
         }
         if (!auth.isOk()) {
           LOG.info("refusing xDS stream for {}: {}", identity.get(), auth);
-          return reject(auth, "unauthenticated");
+          String reason = switch (auth.getCode()) {
+            case PERMISSION_DENIED -> "unauthorized";
+            case UNAVAILABLE -> "authentication unavailable";
+            default -> "unauthenticated";
+          };
+          return reject(auth, reason);
         }
         connection =
             new ProxyConnection(

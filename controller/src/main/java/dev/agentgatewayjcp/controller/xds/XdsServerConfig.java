@@ -6,7 +6,10 @@ import java.time.Duration;
  * XdsServerConfig holds the xDS server's listening address and transport limits.
  *
  * @param host address to bind, e.g. {@code 0.0.0.0} in a pod or {@code 127.0.0.1} in file mode
- * @param port 15010 by default; 0 picks a free port (tests)
+ * @param port the plaintext port, 15010 by default; 0 picks a free port (tests); -1 turns
+ *     plaintext off
+ * @param tlsPort the TLS port (15012 when secured); 0 picks a free port; -1 (the default) turns TLS
+ *     off
  * @param maxConnectionAge after this a connection is closed gracefully so proxies rebalance over
  *     replicas
  * @param maxConnectionAgeGrace time in-flight calls get to finish after that
@@ -24,7 +27,8 @@ public record XdsServerConfig(
     Duration keepAliveTime,
     Duration keepAliveTimeout,
     int maxResponseBytes,
-    int pushThreads) {
+    int pushThreads,
+    int tlsPort) {
 
   /** The defaults: port 15010 on all addresses, 30-minute connection age, 4 MiB responses. */
   public static XdsServerConfig defaults() {
@@ -36,22 +40,27 @@ public record XdsServerConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
         4 * 1024 * 1024,
-        Math.max(2, Runtime.getRuntime().availableProcessors()));
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        -1);
   }
 
   public XdsServerConfig withHost(String newHost) {
-    return new XdsServerConfig(newHost, port, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads);
+    return new XdsServerConfig(newHost, port, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads, tlsPort);
   }
 
   public XdsServerConfig withPort(int newPort) {
-    return new XdsServerConfig(host, newPort, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads);
+    return new XdsServerConfig(host, newPort, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads, tlsPort);
   }
 
   public XdsServerConfig withMaxResponseBytes(int bytes) {
-    return new XdsServerConfig(host, port, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, bytes, pushThreads);
+    return new XdsServerConfig(host, port, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, bytes, pushThreads, tlsPort);
   }
 
   public XdsServerConfig withMaxConnectionAge(Duration age, Duration grace) {
-    return new XdsServerConfig(host, port, age, grace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads);
+    return new XdsServerConfig(host, port, age, grace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads, tlsPort);
+  }
+
+  public XdsServerConfig withTlsPort(int newTlsPort) {
+    return new XdsServerConfig(host, port, maxConnectionAge, maxConnectionAgeGrace, keepAliveTime, keepAliveTimeout, maxResponseBytes, pushThreads, newTlsPort);
   }
 }

@@ -90,4 +90,26 @@ class CliTest {
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("no Gateway default/nope");
   }
+
+  @Test
+  void fileModeTlsAndTokenOptionsAreCheckedBeforeAnythingStarts() {
+    String config = Path.of("../examples/basic").toString();
+    Run tlsWithoutCa = run("run", "--config-dir", config, "--xds-tls");
+    assertThat(tlsWithoutCa.code()).isNotZero();
+    assertThat(tlsWithoutCa.err()).contains("--xds-tls needs --xds-ca-dir");
+    Run authWithoutTokens = run("run", "--config-dir", config, "--xds-auth");
+    assertThat(authWithoutTokens.code()).isNotZero();
+    assertThat(authWithoutTokens.err()).contains("--xds-auth needs --xds-token-file");
+    Run nothingToServe = run("run", "--config-dir", config, "--no-xds-plaintext");
+    assertThat(nothingToServe.code()).isNotZero();
+    assertThat(nothingToServe.err()).contains("--no-xds-plaintext needs --xds-tls");
+  }
+
+  @Test
+  void theServingCertificateNamesTheXdsServiceInEveryFormAProxyMayDialIt() {
+    RunCommand command = new RunCommand();
+    new picocli.CommandLine(command).parseArgs("--namespace", "agw", "--xds-service", "cp", "--xds-tls-names", "xds.example.com, 10.0.0.1");
+    assertThat(command.servingNames()).containsExactly(
+        "cp", "cp.agw", "cp.agw.svc", "cp.agw.svc.cluster.local", "xds.example.com", "10.0.0.1");
+  }
 }

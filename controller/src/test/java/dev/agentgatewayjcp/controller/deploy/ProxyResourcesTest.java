@@ -108,4 +108,50 @@ class ProxyResourcesTest {
     assertThatThrownBy(() -> ProxyResources.render(gw, broken, gw.getSpec().getListeners(), SETTINGS))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'service'");
   }
+
+  @Test
+  void securedXdsMountsTheTrustBundleAndAProjectedTokenAndPinsTheServiceAccount() {
+    Gateway gw = gateway(GATEWAY);
+    ConfigMap parameters = new ConfigMapBuilder().withNewMetadata().withName("p").endMetadata()
+        .withData(Map.of("deployment", "spec: {template: {spec: {serviceAccountName: someone-else}}}"))
+        .build();
+    ProxyResources.Rendered r = ProxyResources.render(gw, parameters, gw.getSpec().getListeners(),
+        SETTINGS.withXdsSecurity("-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n", "agentgateway-jcp"));
+
+    assertThat(r.all()).hasSize(4);
+    assertThat(r.xdsTrustBundle().getMetadata().getName()).isEqualTo("web-xds-ca");
+    assertThat(r.xdsTrustBundle().getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("1234"));
+    assertThat(r.xdsTrustBundle().getData()).containsOnlyKeys("ca.crt");
+    var pod = r.deployment().getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("web");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+        org.assertj.core.groups.Tuple.tuple("XDS_ROOT_CA", "/var/run/secrets/xds/ca.crt"),
+        org.assertj.core.groups.Tuple.tuple("XDS_AUTH_TOKEN", "/var/run/secrets/xds-tokens/xds-token"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getName() + "=" + m.getMountPath())
+        .contains("xds-ca=/var/run/secrets/xds", "xds-token=/var/run/secrets/xds-tokens");
+    var token = pod.getVolumes().stream().filter(v -> v.getName().equals("xds-token")).findFirst().orElseThrow()
+        .getProjected().getSources().get(0).getServiceAccountToken();
+    assertThat(token.getAudience()).isEqualTo("agentgateway-jcp");
+    assertThat(token.getExpirationSeconds()).isEqualTo(3600L);
+    assertThat(pod.getVolumes().stream().filter(v -> v.getName().equals("xds-ca")).findFirst().orElseThrow()
+        .getConfigMap().getName()).isEqualTo("web-xds-ca");
+    // A new CA changes the pod template, so the proxies restart and read it.
+    String hash = r.deployment().getSpec().getTemplate().getMetadata().getAnnotations().get(ProxyResources.XDS_CA_HASH_ANNOTATION);
+    assertThat(hash).hasSize(16);
+    assertThat(ProxyResources.render(gw, null, gw.getSpec().getListeners(), SETTINGS.withXdsSecurity("other", "agentgateway-jcp"))
+        .deployment().getSpec().getTemplate().getMetadata().getAnnotations().get(ProxyResources.XDS_CA_HASH_ANNOTATION))
+        .isNotEqualTo(hash);
+  }
+
+  @Test
+  void plaintextXdsRendersNoTrustBundleOrToken() {
+    Gateway gw = gateway(GATEWAY);
+    ProxyResources.Rendered r = ProxyResources.render(gw, null, gw.getSpec().getListeners(), SETTINGS);
+    assertThat(r.xdsTrustBundle()).isNull();
+    assertThat(r.all()).hasSize(3);
+    assertThat(r.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName).doesNotContain("XDS_ROOT_CA", "XDS_AUTH_TOKEN");
+  }
 }

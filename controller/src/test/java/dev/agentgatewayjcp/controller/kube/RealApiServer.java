@@ -99,6 +99,17 @@ final class RealApiServer implements AutoCloseable {
     int start() throws ReflectiveOperationException;
   }
 
+  /**
+   * The key kube-apiserver signs service-account tokens with (kube-api-test passes its serving key
+   * as {@code --service-account-signing-key-file}). Tests use it to mint tokens the API server
+   * itself would have issued but cannot, such as already expired ones.
+   */
+  Path serviceAccountSigningKey() throws ReflectiveOperationException {
+    Object apiProcess = field(server, "kubeApiServerProcess");
+    Object certManager = field(apiProcess, "certManager");
+    return Path.of((String) certManager.getClass().getMethod("getAPIServerKeyPath").invoke(certManager));
+  }
+
   /** The port kube-apiserver listens on now. */
   int apiServerPort() throws ReflectiveOperationException {
     Object apiProcess = field(server, "kubeApiServerProcess");

@@ -26,6 +26,15 @@ public final class Await {
     }
   }
 
+  /** Polls {@code supplier} until it returns non-null, and returns that value. */
+  public static <T> T value(Duration timeout, String what, java.util.function.Supplier<T> supplier) {
+    Object[] holder = new Object[1];
+    until(timeout, what, () -> (holder[0] = supplier.get()) != null);
+    @SuppressWarnings("unchecked")
+    T result = (T) holder[0];
+    return result;
+  }
+
   /** The condition of the given type, or an assertion failure listing what there is. */
   public static Condition condition(List<Condition> conditions, String type) {
     return conditions.stream().filter(c -> c.getType().equals(type)).findFirst()
