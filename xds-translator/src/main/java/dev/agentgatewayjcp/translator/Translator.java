@@ -14,6 +14,7 @@ import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
 import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import dev.agentgatewayjcp.translator.status.ConditionList;
@@ -29,6 +30,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,6 +118,21 @@ public final class Translator {
       }
     }
 
+    for (TLSRoute route : ctx.list(InputKind.TLS_ROUTE)) {
+      try {
+        routes.add(L4RouteTranslator.translateTls(ctx, route, gateways));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(route, e));
+      }
+    }
+    for (TCPRoute route : ctx.list(InputKind.TCP_ROUTE)) {
+      try {
+        routes.add(L4RouteTranslator.translateTcp(ctx, route, gateways));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(route, e));
+      }
+    }
+
     List<AddressTranslator.ServiceAddresses> perService = new ArrayList<>();
     for (io.fabric8.kubernetes.api.model.Service service : ctx.list(InputKind.SERVICE)) {
       try {
@@ -188,10 +208,23 @@ public final class Translator {
   /** The route status object for a translated route: only our parents' entries. */
   public static KubernetesResource routeStatus(RouteTranslation route) {
     List<RouteParentStatus> parents = new ArrayList<>(route.parents());
-    if ("GRPCRoute".equals(route.route().kind())) {
-      GRPCRouteStatus s = new GRPCRouteStatus();
-      s.setParents(parents);
-      return s;
+    switch (route.route().kind()) {
+      case "GRPCRoute" -> {
+        GRPCRouteStatus s = new GRPCRouteStatus();
+        s.setParents(parents);
+        return s;
+      }
+      case "TLSRoute" -> {
+        TLSRouteStatus s = new TLSRouteStatus();
+        s.setParents(parents);
+        return s;
+      }
+      case "TCPRoute" -> {
+        TCPRouteStatus s = new TCPRouteStatus();
+        s.setParents(parents);
+        return s;
+      }
+      default -> {}
     }
     HTTPRouteStatus s = new HTTPRouteStatus();
     s.setParents(parents);
@@ -213,11 +246,19 @@ public final class Translator {
         warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
       }
     } else if (status instanceof GRPCRouteStatus gs) {
-      for (RouteParentStatus p : gs.getParents()) {
-        warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
-      }
+      parentWarnings(ref, gs.getParents(), out);
+    } else if (status instanceof TLSRouteStatus ts) {
+      parentWarnings(ref, ts.getParents(), out);
+    } else if (status instanceof TCPRouteStatus ts) {
+      parentWarnings(ref, ts.getParents(), out);
     }
     return out;
+  }
+
+  private static void parentWarnings(ObjectRef ref, List<RouteParentStatus> parents, List<Diagnostic> out) {
+    for (RouteParentStatus p : parents) {
+      warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
+    }
   }
 
   private static void warnings(

@@ -19,6 +19,7 @@ import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
 import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,6 +28,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -254,7 +257,10 @@ public final class IncrementalEngine {
       return NodeKind.CLASS;
     } else if (kind == InputKind.GATEWAY) {
       return NodeKind.GATEWAY;
-    } else if (kind == InputKind.HTTP_ROUTE || kind == InputKind.GRPC_ROUTE) {
+    } else if (kind == InputKind.HTTP_ROUTE
+        || kind == InputKind.GRPC_ROUTE
+        || kind == InputKind.TLS_ROUTE
+        || kind == InputKind.TCP_ROUTE) {
       return NodeKind.ROUTE;
     } else if (kind == InputKind.SERVICE) {
       return NodeKind.SERVICE;
@@ -447,10 +453,15 @@ public final class IncrementalEngine {
     Diagnostic failure = null;
     if (route != null) {
       try {
-        now =
-            route instanceof HTTPRoute http
-                ? HttpRouteTranslator.translate(ctx, http, recorded, claimsView)
-                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded, claimsView);
+        if (route instanceof HTTPRoute http) {
+          now = HttpRouteTranslator.translate(ctx, http, recorded, claimsView);
+        } else if (route instanceof GRPCRoute grpc) {
+          now = GrpcRouteTranslator.translate(ctx, grpc, recorded, claimsView);
+        } else if (route instanceof TLSRoute tls) {
+          now = L4RouteTranslator.translateTls(ctx, tls, recorded);
+        } else {
+          now = L4RouteTranslator.translateTcp(ctx, (TCPRoute) route, recorded);
+        }
       } catch (RuntimeException e) {
         failure = Translator.failure(route, e);
       }

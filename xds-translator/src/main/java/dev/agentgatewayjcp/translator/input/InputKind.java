@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +32,10 @@ public final class InputKind<T extends HasMetadata> {
       new InputKind<>("HTTPRoute", HTTPRoute.class, true);
   public static final InputKind<GRPCRoute> GRPC_ROUTE =
       new InputKind<>("GRPCRoute", GRPCRoute.class, true);
+  public static final InputKind<TLSRoute> TLS_ROUTE =
+      new InputKind<>("TLSRoute", TLSRoute.class, true);
+  public static final InputKind<TCPRoute> TCP_ROUTE =
+      new InputKind<>("TCPRoute", TCPRoute.class, true);
   public static final InputKind<ReferenceGrant> REFERENCE_GRANT =
       new InputKind<>("ReferenceGrant", ReferenceGrant.class, true);
   public static final InputKind<Service> SERVICE = new InputKind<>("Service", Service.class, true);
@@ -49,6 +55,8 @@ public final class InputKind<T extends HasMetadata> {
           GATEWAY,
           HTTP_ROUTE,
           GRPC_ROUTE,
+          TLS_ROUTE,
+          TCP_ROUTE,
           REFERENCE_GRANT,
           SERVICE,
           ENDPOINT_SLICE,
