@@ -63,6 +63,18 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     }
   }
 
+  /**
+   * Which model class to write a kind's status with: the store holds v1 objects, but a cluster
+   * serving only an older version of a kind takes status writes only through that version.
+   */
+  public void setServedTypes(
+      java.util.function.Function<String, Optional<Class<? extends HasMetadata>>> servedTypes) {
+    this.servedTypes = servedTypes;
+  }
+
+  private volatile java.util.function.Function<String, Optional<Class<? extends HasMetadata>>> servedTypes =
+      kind -> Optional.empty();
+
   public KubernetesStatusWriter(
       KubernetesClient client, InputStore store, String controllerName, Duration minInterval) {
     this.client = client;
@@ -175,9 +187,11 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
       return false;
     }
     liveTree.set("status", merged);
+    Class<? extends HasMetadata> type = servedTypes.apply(ref.kind()).orElse(live.get().getClass());
+    liveTree.put("apiVersion", HasMetadata.getApiVersion(type));
     HasMetadata update;
     try {
-      update = JSON.treeToValue(liveTree, live.get().getClass());
+      update = JSON.treeToValue(liveTree, type);
     } catch (Exception e) {
       LOG.error("cannot build the status update of {}", ref, e);
       return false;
