@@ -12,6 +12,8 @@ import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
 import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
@@ -21,6 +23,7 @@ import dev.agentgatewayjcp.translator.status.ConditionList;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -29,6 +32,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteStatus;
@@ -145,7 +149,15 @@ public final class Translator {
       }
     }
     AddressTranslation addresses = AddressTranslator.combine(perService);
-    return assemble(ctx, gateways, routes, addresses, statuses, diagnostics);
+    List<BackendTlsPolicyTranslation> policies = new ArrayList<>();
+    for (BackendTLSPolicy policy : ctx.list(InputKind.BACKEND_TLS_POLICY)) {
+      try {
+        policies.add(BackendTlsPolicyTranslator.translate(ctx, policy));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(policy, e));
+      }
+    }
+    return assemble(ctx, gateways, routes, policies, addresses, statuses, diagnostics);
   }
 
   /** Combines per-object translations into a result: per-Gateway views, statuses, diagnostics. */
@@ -153,6 +165,7 @@ public final class Translator {
       TranslationContext ctx,
       Map<GatewayKey, GatewayTranslation> gateways,
       List<RouteTranslation> routes,
+      List<BackendTlsPolicyTranslation> policies,
       AddressTranslation addresses,
       Map<ObjectRef, KubernetesResource> otherStatuses,
       List<Diagnostic> failures) {
@@ -181,6 +194,18 @@ public final class Translator {
       KubernetesResource status = routeStatus(route);
       statuses.put(route.route(), status);
       diagnostics.addAll(warnings(route.route(), status));
+    }
+
+    // Policies go to the Gateways whose routes use the Services they target.
+    Map<String, java.util.Set<GatewayKey>> users = new HashMap<>();
+    services.forEach((gw, names) -> names.forEach(n -> users.computeIfAbsent(n, k -> new TreeSet<>()).add(gw)));
+    for (BackendTlsPolicyTranslation policy : policies) {
+      BackendTlsPolicyTranslation.Placement placement = policy.place(n -> users.getOrDefault(n, java.util.Set.of()));
+      placement.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
+      if (placement.status() != null) {
+        statuses.put(policy.policy(), placement.status());
+        diagnostics.addAll(warnings(policy.policy(), placement.status()));
+      }
     }
 
     TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
@@ -251,6 +276,9 @@ public final class Translator {
       parentWarnings(ref, ts.getParents(), out);
     } else if (status instanceof TCPRouteStatus ts) {
       parentWarnings(ref, ts.getParents(), out);
+    } else if (status instanceof PolicyStatus ps && !ps.getAncestors().isEmpty()) {
+      // Every ancestor carries the same conditions.
+      warnings(ref, "", ps.getAncestors().get(0).getConditions(), out);
     }
     return out;
   }

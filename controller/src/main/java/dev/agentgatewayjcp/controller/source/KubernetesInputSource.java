@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A kind whose API the cluster does not serve (an optional CRD) counts as synced and empty, and
  * is logged once; the controller keeps working without it. Where the cluster serves only an older
- * version of a kind (TLSRoute v1alpha3/v1alpha2, TCPRoute v1alpha2, ReferenceGrant v1beta1), that
+ * version of a kind (TLSRoute v1alpha3/v1alpha2, TCPRoute v1alpha2, ReferenceGrant v1beta1,
+ * BackendTLSPolicy v1alpha3), that
  * version is watched and its objects are read as v1; {@link #servedType} tells the status writer
  * which version to write back.
  */
@@ -45,7 +46,9 @@ public final class KubernetesInputSource implements AutoCloseable {
           "ReferenceGrant",
           List.of(
               io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class,
-              io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.ReferenceGrant.class));
+              io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.ReferenceGrant.class),
+          "BackendTLSPolicy",
+          List.of(io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy.class));
 
   public KubernetesInputSource(KubernetesClient client, InputStore store) {
     this.client = client;

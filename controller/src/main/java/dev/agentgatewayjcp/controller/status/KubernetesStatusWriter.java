@@ -176,7 +176,7 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
       com.fasterxml.jackson.databind.node.ArrayNode conditions = w.withArray("conditions");
       extra.forEach(conditions::add);
     }
-    if (wanted == null && !StatusMerge.ROUTE_KINDS.contains(ref.kind())) {
+    if (wanted == null && !StatusMerge.isShared(ref.kind())) {
       // We no longer own it (class changed, or it was never ours): leave its status alone.
       desired.remove(ref);
       return false;

@@ -17,6 +17,8 @@ import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
 import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
@@ -24,6 +26,7 @@ import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -65,6 +68,7 @@ public final class IncrementalEngine {
   private enum NodeKind {
     CLASS,
     SERVICE,
+    POLICY,
     GATEWAY,
     ROUTE
   }
@@ -97,6 +101,11 @@ public final class IncrementalEngine {
         return claims == null ? List.of() : claims.values();
       };
 
+  // BackendTLSPolicies: translated alone, placed on the Gateways that use their Services.
+  private final Map<ObjectRef, BackendTlsPolicyTranslation> policies = new HashMap<>();
+  private final Map<String, Set<ObjectRef>> policiesByService = new HashMap<>();
+  private final Map<ObjectRef, BackendTlsPolicyTranslation.Placement> placements = new HashMap<>();
+
   // Assembled output.
   private final Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
   private final Map<GatewayKey, Map<String, Integer>> attached = new HashMap<>();
@@ -120,6 +129,8 @@ public final class IncrementalEngine {
     final Set<GatewayKey> serviceSetChanged = new HashSet<>();
     final Set<String> servicesTouched = new HashSet<>();
     final Set<String> uidsTouched = new HashSet<>();
+    final Set<String> usersChanged = new HashSet<>();
+    final Set<ObjectRef> policiesToPlace = new LinkedHashSet<>();
 
     void putResource(GatewayKey gw, String name, XdsResource value) {
       TreeMap<String, XdsResource> map = resources.get(gw);
@@ -210,6 +221,9 @@ public final class IncrementalEngine {
       recomputeService(node, step);
     }
     rebuildWorkloads(step);
+    for (Node node : dirty.get(NodeKind.POLICY)) {
+      recomputePolicy(node, step);
+    }
     for (Node node : dirty.get(NodeKind.GATEWAY)) {
       recomputeGateway(node, step, dirty.get(NodeKind.ROUTE));
     }
@@ -217,6 +231,12 @@ public final class IncrementalEngine {
     routeNodes.addAll(updateClaims(routeNodes));
     for (Node node : routeNodes) {
       recomputeRoute(node, step);
+    }
+    for (String service : step.usersChanged) {
+      step.policiesToPlace.addAll(policiesByService.getOrDefault(service, Set.of()));
+    }
+    for (ObjectRef policy : step.policiesToPlace) {
+      placePolicy(policy, step);
     }
     for (GatewayKey gw : step.statusDirty) {
       refreshGatewayStatus(gw, step);
@@ -264,6 +284,8 @@ public final class IncrementalEngine {
       return NodeKind.ROUTE;
     } else if (kind == InputKind.SERVICE) {
       return NodeKind.SERVICE;
+    } else if (kind == InputKind.BACKEND_TLS_POLICY) {
+      return NodeKind.POLICY;
     }
     return null;
   }
@@ -511,6 +533,68 @@ public final class IncrementalEngine {
     }
   }
 
+  private void recomputePolicy(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    BackendTLSPolicy policy =
+        ctx.get(InputKind.BACKEND_TLS_POLICY, node.ref().namespace(), node.ref().name()).orElse(null);
+    BackendTlsPolicyTranslation now = null;
+    Diagnostic failure = null;
+    if (policy != null) {
+      try {
+        now = BackendTlsPolicyTranslator.translate(ctx, policy);
+      } catch (RuntimeException e) {
+        failure = Translator.failure(policy, e);
+      }
+    }
+    record(node, policy == null ? null : reads);
+    setFailure(node.ref(), failure);
+    BackendTlsPolicyTranslation before = policies.get(node.ref());
+    if (Objects.equals(before, now)) {
+      return;
+    }
+    if (before != null) {
+      for (String service : before.serviceAddresses()) {
+        Set<ObjectRef> refs = policiesByService.get(service);
+        refs.remove(node.ref());
+        if (refs.isEmpty()) {
+          policiesByService.remove(service);
+        }
+      }
+      policies.remove(node.ref());
+    }
+    if (now != null) {
+      for (String service : now.serviceAddresses()) {
+        policiesByService.computeIfAbsent(service, k -> new HashSet<>()).add(node.ref());
+      }
+      policies.put(node.ref(), now);
+    }
+    step.policiesToPlace.add(node.ref());
+  }
+
+  /** Puts a policy's resources on the Gateways that use its Services now, and its status. */
+  private void placePolicy(ObjectRef ref, Step step) {
+    BackendTlsPolicyTranslation translation = policies.get(ref);
+    BackendTlsPolicyTranslation.Placement now =
+        translation == null ? null : translation.place(n -> serviceUsers.getOrDefault(n, Set.of()));
+    BackendTlsPolicyTranslation.Placement before = placements.remove(ref);
+    if (before != null) {
+      before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));
+    }
+    KubernetesResource status = null;
+    if (now != null) {
+      now.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), r)));
+      placements.put(ref, now);
+      status = now.status();
+    }
+    if (!Objects.equals(statuses.get(ref), status)) {
+      step.putStatus(ref, status);
+      if (status != null) {
+        warnings.put(ref, Translator.warnings(ref, status));
+      }
+    }
+  }
+
   /**
    * Refreshes the raw listener claims of the dirty routes and returns the routes of the other
    * kind on every listener where a claim changed: their HTTPRoute/GRPCRoute conflict outcome may
@@ -580,9 +664,11 @@ public final class IncrementalEngine {
         serviceUsers.remove(service);
       }
       step.serviceSetChanged.add(gw);
+      step.usersChanged.add(service);
     } else if (n == 1 && delta > 0) {
       serviceUsers.computeIfAbsent(service, k -> new HashSet<>()).add(gw);
       step.serviceSetChanged.add(gw);
+      step.usersChanged.add(service);
     }
   }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -38,6 +39,8 @@ public final class InputKind<T extends HasMetadata> {
       new InputKind<>("TCPRoute", TCPRoute.class, true);
   public static final InputKind<ReferenceGrant> REFERENCE_GRANT =
       new InputKind<>("ReferenceGrant", ReferenceGrant.class, true);
+  public static final InputKind<BackendTLSPolicy> BACKEND_TLS_POLICY =
+      new InputKind<>("BackendTLSPolicy", BackendTLSPolicy.class, true);
   public static final InputKind<Service> SERVICE = new InputKind<>("Service", Service.class, true);
   public static final InputKind<EndpointSlice> ENDPOINT_SLICE =
       new InputKind<>("EndpointSlice", EndpointSlice.class, true);
@@ -58,6 +61,7 @@ public final class InputKind<T extends HasMetadata> {
           TLS_ROUTE,
           TCP_ROUTE,
           REFERENCE_GRANT,
+          BACKEND_TLS_POLICY,
           SERVICE,
           ENDPOINT_SLICE,
           SECRET,

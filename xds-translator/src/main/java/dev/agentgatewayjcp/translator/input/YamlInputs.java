@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <p>Gateway API {@code v1beta1} documents (Gateway, GatewayClass, HTTPRoute, ReferenceGrant) are
  * read as {@code v1}, and so are the older served versions of TLSRoute ({@code v1alpha2}, {@code
- * v1alpha3}), TCPRoute ({@code v1alpha2}) and ReferenceGrant ({@code v1alpha2}): the fields the
+ * v1alpha3}), TCPRoute ({@code v1alpha2}), ReferenceGrant ({@code v1alpha2}) and BackendTLSPolicy
+ * ({@code v1alpha3}): the fields the
  * translator reads are the same in every version, and it only deals in {@code v1}. {@code List}
  * documents are flattened.
  */
@@ -34,7 +35,9 @@ public final class YamlInputs {
           "TCPRoute",
           java.util.Set.of("gateway.networking.k8s.io/v1alpha2"),
           "ReferenceGrant",
-          java.util.Set.of("gateway.networking.k8s.io/v1alpha2"));
+          java.util.Set.of("gateway.networking.k8s.io/v1alpha2"),
+          "BackendTLSPolicy",
+          java.util.Set.of("gateway.networking.k8s.io/v1alpha3"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

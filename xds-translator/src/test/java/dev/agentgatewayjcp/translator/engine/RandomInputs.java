@@ -77,8 +77,12 @@ final class RandomInputs {
       yaml = tcpRoute();
     } else if (kind < 56) {
       yaml = grpcRoute();
-    } else if (kind < 64) {
+    } else if (kind < 61) {
       yaml = referenceGrant();
+    } else if (kind < 63) {
+      yaml = backendTlsPolicy();
+    } else if (kind < 64) {
+      yaml = caConfigMap();
     } else if (kind < 76) {
       yaml = service();
     } else if (kind < 88) {
@@ -226,6 +230,25 @@ final class RandomInputs {
             + "metadata: {name: g-%d, namespace: %s, creationTimestamp: \"2025-01-01T00:00:00Z\"}\n"
             + "spec:\n%s  rules:\n  - matches: [{method: {service: svc.%s}}]\n    backendRefs: [%s]\n")
         .formatted(random.nextInt(2), ns(), parentRefs(), pick(new String[] {"A", "B"}), backendRef());
+  }
+
+  private String backendTlsPolicy() {
+    String validation = switch (random.nextInt(4)) {
+      case 0 -> "{wellKnownCACertificates: System, hostname: a.example.com}";
+      case 1 -> "{caCertificateRefs: [{group: \"\", kind: Secret, name: ca-%d}], hostname: a.example.com}".formatted(random.nextInt(2));
+      default -> "{caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca-%d}], hostname: a.example.com, subjectAltNames: [{type: Hostname, hostname: b.example.com}]}"
+          .formatted(random.nextInt(2));
+    };
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\n"
+            + "metadata: {name: btls-%d, namespace: %s, generation: %d, creationTimestamp: \"2025-0%d-01T00:00:00Z\"}\n"
+            + "spec:\n  targetRefs: [{group: \"\", kind: Service, name: svc-%d%s}]\n  validation: %s\n")
+        .formatted(random.nextInt(3), ns(), 1 + random.nextInt(2), 1 + random.nextInt(2), random.nextInt(4),
+            chance(30) ? ", sectionName: " + pick(new String[] {"http", "nope"}) : "", validation);
+  }
+
+  private String caConfigMap() {
+    String data = chance(75) ? "  ca.crt: |\n" + indent(CERT).replace("    ", "    ") : "  wrong.key: x\n";
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca-%d, namespace: %s}\ndata:\n%s".formatted(random.nextInt(2), ns(), data);
   }
 
   private String referenceGrant() {
