@@ -16,14 +16,18 @@ import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
 import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import dev.agentgatewayjcp.translator.status.ConditionList;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -32,7 +36,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,6 +126,21 @@ public final class Translator {
       }
     }
 
+    for (TLSRoute route : ctx.list(InputKind.TLS_ROUTE)) {
+      try {
+        routes.add(L4RouteTranslator.translateTls(ctx, route, gateways));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(route, e));
+      }
+    }
+    for (TCPRoute route : ctx.list(InputKind.TCP_ROUTE)) {
+      try {
+        routes.add(L4RouteTranslator.translateTcp(ctx, route, gateways));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(route, e));
+      }
+    }
+
     List<AddressTranslator.ServiceAddresses> perService = new ArrayList<>();
     for (io.fabric8.kubernetes.api.model.Service service : ctx.list(InputKind.SERVICE)) {
       try {
@@ -130,7 +154,15 @@ public final class Translator {
     }
     AddressTranslation addresses = AddressTranslator.combine(perService);
     Map<GatewayKey, List<XdsResource>> security = securityPolicies(ctx, gateways, statuses, diagnostics);
-    return assemble(ctx, gateways, routes, security, addresses, statuses, diagnostics);
+    List<BackendTlsPolicyTranslation> policies = new ArrayList<>();
+    for (BackendTLSPolicy policy : ctx.list(InputKind.BACKEND_TLS_POLICY)) {
+      try {
+        policies.add(BackendTlsPolicyTranslator.translate(ctx, policy));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(policy, e));
+      }
+    }
+    return assemble(ctx, gateways, routes, security, policies, addresses, statuses, diagnostics);
   }
 
   /**
@@ -192,6 +224,7 @@ public final class Translator {
       Map<GatewayKey, GatewayTranslation> gateways,
       List<RouteTranslation> routes,
       Map<GatewayKey, List<XdsResource>> security,
+      List<BackendTlsPolicyTranslation> policies,
       AddressTranslation addresses,
       Map<ObjectRef, KubernetesResource> otherStatuses,
       List<Diagnostic> failures) {
@@ -225,6 +258,18 @@ public final class Translator {
       diagnostics.addAll(warnings(route.route(), status));
     }
 
+    // Policies go to the Gateways whose routes use the Services they target.
+    Map<String, java.util.Set<GatewayKey>> users = new HashMap<>();
+    services.forEach((gw, names) -> names.forEach(n -> users.computeIfAbsent(n, k -> new TreeSet<>()).add(gw)));
+    for (BackendTlsPolicyTranslation policy : policies) {
+      BackendTlsPolicyTranslation.Placement placement = policy.place(n -> users.getOrDefault(n, java.util.Set.of()));
+      placement.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
+      if (placement.status() != null) {
+        statuses.put(policy.policy(), placement.status());
+        diagnostics.addAll(warnings(policy.policy(), placement.status()));
+      }
+    }
+
     TreeMap<GatewayKey, GatewayOutput> outputs = new TreeMap<>();
     for (Map.Entry<GatewayKey, GatewayTranslation> e : gateways.entrySet()) {
       GatewayKey gw = e.getKey();
@@ -250,10 +295,23 @@ public final class Translator {
   /** The route status object for a translated route: only our parents' entries. */
   public static KubernetesResource routeStatus(RouteTranslation route) {
     List<RouteParentStatus> parents = new ArrayList<>(route.parents());
-    if ("GRPCRoute".equals(route.route().kind())) {
-      GRPCRouteStatus s = new GRPCRouteStatus();
-      s.setParents(parents);
-      return s;
+    switch (route.route().kind()) {
+      case "GRPCRoute" -> {
+        GRPCRouteStatus s = new GRPCRouteStatus();
+        s.setParents(parents);
+        return s;
+      }
+      case "TLSRoute" -> {
+        TLSRouteStatus s = new TLSRouteStatus();
+        s.setParents(parents);
+        return s;
+      }
+      case "TCPRoute" -> {
+        TCPRouteStatus s = new TCPRouteStatus();
+        s.setParents(parents);
+        return s;
+      }
+      default -> {}
     }
     HTTPRouteStatus s = new HTTPRouteStatus();
     s.setParents(parents);
@@ -275,13 +333,24 @@ public final class Translator {
         warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
       }
     } else if (status instanceof GRPCRouteStatus gs) {
-      for (RouteParentStatus p : gs.getParents()) {
-        warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
-      }
+      parentWarnings(ref, gs.getParents(), out);
+    } else if (status instanceof TLSRouteStatus ts) {
+      parentWarnings(ref, ts.getParents(), out);
+    } else if (status instanceof TCPRouteStatus ts) {
+      parentWarnings(ref, ts.getParents(), out);
+    } else if (status instanceof PolicyStatus ps && !ps.getAncestors().isEmpty()) {
+      // Every ancestor carries the same conditions.
+      warnings(ref, "", ps.getAncestors().get(0).getConditions(), out);
     } else if (status instanceof IstioStatus is) {
       warnings(ref, "", is.conditions, out);
     }
     return out;
+  }
+
+  private static void parentWarnings(ObjectRef ref, List<RouteParentStatus> parents, List<Diagnostic> out) {
+    for (RouteParentStatus p : parents) {
+      warnings(ref, "parent " + p.getParentRef().getName() + ": ", p.getConditions(), out);
+    }
   }
 
   private static void warnings(

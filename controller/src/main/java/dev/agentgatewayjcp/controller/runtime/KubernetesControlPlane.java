@@ -128,6 +128,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
     this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), Duration.ofMillis(10));
     this.loop = new IncrementalTranslationLoop(settings, cache, statusWriter);
     this.source = new KubernetesInputSource(client, store);
+    statusWriter.setServedTypes(source::servedType);
     this.rejections = new RejectionReporter(client, store, statusWriter, statusWriter::isLeader, java.time.Clock.systemUTC());
     // The rejection tracker reads the server's connections, which exist only once the server does.
     java.util.concurrent.atomic.AtomicReference<XdsServer> server = new java.util.concurrent.atomic.AtomicReference<>();

@@ -3,6 +3,7 @@ package dev.agentgatewayjcp.controller.source;
 import dev.agentgatewayjcp.api.istio.AuthorizationPolicyV1beta1;
 import dev.agentgatewayjcp.api.istio.RequestAuthenticationV1beta1;
 import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.YamlInputs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -18,7 +19,11 @@ import org.slf4j.LoggerFactory;
  * {@link InputStore} current.
  *
  * <p>A kind whose API the cluster does not serve (an optional CRD) counts as synced and empty, and
- * is logged once; the controller keeps working without it.
+ * is logged once; the controller keeps working without it. Where the cluster serves only an older
+ * version of a kind (TLSRoute v1alpha3/v1alpha2, TCPRoute v1alpha2, ReferenceGrant v1beta1,
+ * BackendTLSPolicy v1alpha3), that
+ * version is watched and its objects are read as v1; {@link #servedType} tells the status writer
+ * which version to write back.
  */
 public final class KubernetesInputSource implements AutoCloseable {
 
@@ -28,6 +33,24 @@ public final class KubernetesInputSource implements AutoCloseable {
   private final InputStore store;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   private final List<String> absentKinds = new ArrayList<>();
+  private final java.util.Map<String, Class<? extends HasMetadata>> servedTypes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Older versions to watch, newest first, when a cluster does not serve a kind's v1. */
+  private static final java.util.Map<String, List<Class<? extends HasMetadata>>> OLDER_VERSIONS =
+      java.util.Map.of(
+          "TLSRoute",
+          List.of(
+              io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.TLSRoute.class,
+              io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRoute.class),
+          "TCPRoute",
+          List.of(io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRoute.class),
+          "ReferenceGrant",
+          List.of(
+              io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class,
+              io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.ReferenceGrant.class),
+          "BackendTLSPolicy",
+          List.of(io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy.class));
 
   public KubernetesInputSource(KubernetesClient client, InputStore store) {
     this.client = client;
@@ -54,46 +77,65 @@ public final class KubernetesInputSource implements AutoCloseable {
   /** An Istio kind: v1 if served, else v1beta1 (same schema), else absent and logged once. */
   private <T extends HasMetadata> void startIstio(InputKind<T> kind, Class<? extends T> v1beta1) {
     if (client.supports(kind.type())) {
-      start(kind, kind.type());
+      servedTypes.put(kind.kind(), kind.type());
+      inform(kind.type(), kind.namespaced());
     } else if (client.supports(v1beta1)) {
       LOG.info("the cluster serves {} only as v1beta1; reading that version", kind);
-      start(kind, v1beta1);
+      servedTypes.put(kind.kind(), v1beta1);
+      inform(v1beta1, kind.namespaced());
     } else {
       absentKinds.add(kind.kind());
       LOG.info("the cluster does not serve {} (no Istio CRDs); Istio security policies are off until the controller restarts", kind);
     }
   }
 
-  private <T extends HasMetadata> void start(InputKind<T> kind) {
-    if (!client.supports(kind.type())) {
+  private void start(InputKind<?> kind) {
+    Class<? extends HasMetadata> type = kind.type();
+    if (!client.supports(type)) {
+      type = null;
+      for (Class<? extends HasMetadata> older : OLDER_VERSIONS.getOrDefault(kind.kind(), List.of())) {
+        if (client.supports(older)) {
+          type = older;
+          LOG.info("the cluster serves {} only as {}; reading it as v1", kind, HasMetadata.getApiVersion(older));
+          break;
+        }
+      }
+    }
+    if (type == null) {
       absentKinds.add(kind.kind());
       LOG.warn("the cluster does not serve {}; it is treated as empty until the controller restarts", kind);
       return;
     }
-    start(kind, kind.type());
+    servedTypes.put(kind.kind(), type);
+    inform(type, kind.namespaced());
   }
 
-  private <T extends HasMetadata, V extends T> void start(InputKind<T> kind, Class<V> type) {
-    ResourceEventHandler<V> handler = new ResourceEventHandler<>() {
+  private <T extends HasMetadata> void inform(Class<T> type, boolean namespaced) {
+    ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
       @Override
-      public void onAdd(V object) {
-        store.upsert(object);
+      public void onAdd(T object) {
+        store.upsert(YamlInputs.toV1(object));
       }
 
       @Override
-      public void onUpdate(V oldObject, V newObject) {
-        store.upsert(newObject);
+      public void onUpdate(T oldObject, T newObject) {
+        store.upsert(YamlInputs.toV1(newObject));
       }
 
       @Override
-      public void onDelete(V object, boolean deletedFinalStateUnknown) {
-        store.delete(object);
+      public void onDelete(T object, boolean deletedFinalStateUnknown) {
+        store.delete(YamlInputs.toV1(object));
       }
     };
-    SharedIndexInformer<V> informer = kind.namespaced()
+    SharedIndexInformer<T> informer = namespaced
         ? client.resources(type).inAnyNamespace().inform(handler, 0)
         : client.resources(type).inform(handler, 0);
     informers.add(informer);
+  }
+
+  /** The model class of the version watched for a kind, if the cluster serves it at all. */
+  public java.util.Optional<Class<? extends HasMetadata>> servedType(String kind) {
+    return java.util.Optional.ofNullable(servedTypes.get(kind));
   }
 
   /** True once every informer has listed its kind at least once. */

@@ -66,6 +66,18 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
   /** Kinds whose status we never write. */
   public static final Set<String> ISTIO_KINDS = Set.of("AuthorizationPolicy", "RequestAuthentication", "FetchedJwks");
 
+  /**
+   * Which model class to write a kind's status with: the store holds v1 objects, but a cluster
+   * serving only an older version of a kind takes status writes only through that version.
+   */
+  public void setServedTypes(
+      java.util.function.Function<String, Optional<Class<? extends HasMetadata>>> servedTypes) {
+    this.servedTypes = servedTypes;
+  }
+
+  private volatile java.util.function.Function<String, Optional<Class<? extends HasMetadata>>> servedTypes =
+      kind -> Optional.empty();
+
   public KubernetesStatusWriter(
       KubernetesClient client, InputStore store, String controllerName, Duration minInterval) {
     this.client = client;
@@ -177,7 +189,7 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
       com.fasterxml.jackson.databind.node.ArrayNode conditions = w.withArray("conditions");
       extra.forEach(conditions::add);
     }
-    if (wanted == null && !StatusMerge.ROUTE_KINDS.contains(ref.kind())) {
+    if (wanted == null && !StatusMerge.isShared(ref.kind())) {
       // We no longer own it (class changed, or it was never ours): leave its status alone.
       desired.remove(ref);
       return false;
@@ -188,9 +200,11 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
       return false;
     }
     liveTree.set("status", merged);
+    Class<? extends HasMetadata> type = servedTypes.apply(ref.kind()).orElse(live.get().getClass());
+    liveTree.put("apiVersion", HasMetadata.getApiVersion(type));
     HasMetadata update;
     try {
-      update = JSON.treeToValue(liveTree, live.get().getClass());
+      update = JSON.treeToValue(liveTree, type);
     } catch (Exception e) {
       LOG.error("cannot build the status update of {}", ref, e);
       return false;

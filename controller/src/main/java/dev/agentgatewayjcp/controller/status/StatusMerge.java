@@ -21,6 +21,14 @@ public final class StatusMerge {
   /** Kinds whose status is a shared {@code parents} list. */
   public static final Set<String> ROUTE_KINDS = Set.of("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute");
 
+  /** Policy kinds whose status is a list of ancestors shared with other controllers. */
+  public static final Set<String> POLICY_KINDS = Set.of("BackendTLSPolicy");
+
+  /** Whether several controllers share the object's status, each owning its own entries. */
+  public static boolean isShared(String kind) {
+    return ROUTE_KINDS.contains(kind) || POLICY_KINDS.contains(kind);
+  }
+
   private StatusMerge() {}
 
   /**
@@ -33,27 +41,30 @@ public final class StatusMerge {
    */
   public static JsonNode merge(String kind, JsonNode live, JsonNode desired, String controllerName) {
     ObjectNode liveStatus = live instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
-    if (ROUTE_KINDS.contains(kind)) {
+    if (isShared(kind)) {
+      String listField = ROUTE_KINDS.contains(kind) ? "parents" : "ancestors";
+      String refField = ROUTE_KINDS.contains(kind) ? "parentRef" : "ancestorRef";
       ArrayNode parents = JsonNodeFactory.instance.arrayNode();
-      ArrayNode liveParents = liveStatus.path("parents") instanceof ArrayNode a ? a : JsonNodeFactory.instance.arrayNode();
+      ArrayNode liveParents = liveStatus.path(listField) instanceof ArrayNode a ? a : JsonNodeFactory.instance.arrayNode();
       for (JsonNode entry : liveParents) {
         if (!controllerName.equals(entry.path("controllerName").asText())) {
           parents.add(entry.deepCopy());
         }
       }
       if (desired != null) {
-        for (JsonNode entry : desired.path("parents")) {
+        for (JsonNode entry : desired.path(listField)) {
           ObjectNode ours = entry.deepCopy();
-          JsonNode before = findParent(liveParents, entry.path("parentRef"), controllerName);
+          JsonNode before = findParent(liveParents, refField, entry.path(refField), controllerName);
           keepTransitionTimes(ours.path("conditions"), before == null ? null : before.path("conditions"));
           parents.add(ours);
         }
       }
       ObjectNode result = liveStatus;
-      if (parents.isEmpty()) {
-        result.remove("parents");
+      if (parents.isEmpty() && ROUTE_KINDS.contains(kind)) {
+        result.remove(listField);
       } else {
-        result.set("parents", parents);
+        // A policy's ancestors list is required by its schema, even when empty.
+        result.set(listField, parents);
       }
       return result;
     }
@@ -72,9 +83,9 @@ public final class StatusMerge {
     return result;
   }
 
-  private static JsonNode findParent(JsonNode parents, JsonNode parentRef, String controllerName) {
+  private static JsonNode findParent(JsonNode parents, String refField, JsonNode parentRef, String controllerName) {
     for (JsonNode entry : parents) {
-      if (controllerName.equals(entry.path("controllerName").asText()) && entry.path("parentRef").equals(parentRef)) {
+      if (controllerName.equals(entry.path("controllerName").asText()) && entry.path(refField).equals(parentRef)) {
         return entry;
       }
     }

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -187,6 +188,60 @@ class KubernetesControlPlaneTest {
     client.resources(HTTPRoute.class).inNamespace("default").withName("web").delete();
     proxy.await(WAIT, "route removed", p -> !p.names(TypeUrls.RESOURCE).contains(route));
     assertThat(proxy.removedAt(route)).isNotNull();
+    proxy.close();
+  }
+
+  @Test
+  void tlsAndTcpRoutesGetStatusesAndReachTheProxy() {
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: l4, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          listeners:
+          - {name: tls, port: 8443, protocol: TLS, hostname: "*.example.com", tls: {mode: Passthrough}}
+          - {name: tcp, port: 9000, protocol: TCP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: secure, namespace: default}
+        spec:
+          parentRefs: [{name: l4}]
+          hostnames: [a.example.com]
+          rules:
+          - backendRefs: [{name: echo, port: 8080}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1alpha2
+        kind: TCPRoute
+        metadata: {name: plain, namespace: default}
+        spec:
+          parentRefs: [{name: l4, sectionName: tcp}]
+          rules:
+          - backendRefs: [{name: missing, port: 9000}]
+        """);
+    AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "l4", "");
+    proxy.connect();
+    proxy.await(WAIT, "binds, listeners and TCP routes",
+        p -> p.names(TypeUrls.RESOURCE).stream().filter(n -> n.startsWith("tcp_route/")).count() == 2);
+    assertThat(proxy.names(TypeUrls.RESOURCE))
+        .contains("bind/8443/default/l4", "bind/9000/default/l4", "listener/default/l4.tls", "listener/default/l4.tcp");
+
+    TLSRoute secure = client.resources(TLSRoute.class).inNamespace("default").withName("secure")
+        .waitUntilCondition(r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(Await.condition(secure.getStatus().getParents().get(0).getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    // Written through v1 and read back through the older version the route was created with.
+    var plain = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRoute.class)
+        .inNamespace("default").withName("plain")
+        .waitUntilCondition(r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty(), WAIT.toSeconds(), TimeUnit.SECONDS);
+    Condition resolved = Await.condition(plain.getStatus().getParents().get(0).getConditions(), "ResolvedRefs");
+    assertThat(resolved.getReason()).isEqualTo("BackendNotFound");
+    Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName("l4")
+        .waitUntilCondition(g -> g.getStatus() != null && g.getStatus().getListeners() != null
+            && g.getStatus().getListeners().size() == 2
+            && g.getStatus().getListeners().stream().allMatch(l -> l.getAttachedRoutes() == 1), WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(gateway.getStatus().getListeners()).extracting(l -> l.getSupportedKinds().get(0).getKind())
+        .containsExactly("TLSRoute", "TCPRoute");
     proxy.close();
   }
 

@@ -17,17 +17,23 @@ import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
 import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
+import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
 import dev.agentgatewayjcp.translator.route.RouteClaims;
 import dev.agentgatewayjcp.translator.route.RouteTranslation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,12 +69,14 @@ public final class IncrementalEngine {
   private enum NodeKind {
     CLASS,
     SERVICE,
+    /** One BackendTLSPolicy; placed on Gateways once routes have said which Services they use. */
+    BACKEND_TLS_POLICY,
     GATEWAY,
     /** A Gateway's Istio security policies; runs after its Gateway. */
     SECURITY,
     ROUTE,
     /** The report on one AuthorizationPolicy or RequestAuthentication. */
-    POLICY
+    ISTIO_POLICY
   }
 
   private record Node(NodeKind kind, ObjectRef ref) {}
@@ -99,6 +107,11 @@ public final class IncrementalEngine {
         return claims == null ? List.of() : claims.values();
       };
 
+  // BackendTLSPolicies: translated alone, placed on the Gateways that use their Services.
+  private final Map<ObjectRef, BackendTlsPolicyTranslation> policies = new HashMap<>();
+  private final Map<String, Set<ObjectRef>> policiesByService = new HashMap<>();
+  private final Map<ObjectRef, BackendTlsPolicyTranslation.Placement> placements = new HashMap<>();
+
   // Assembled output.
   private final Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
   private final Map<GatewayKey, Map<String, Integer>> attached = new HashMap<>();
@@ -124,6 +137,8 @@ public final class IncrementalEngine {
     final Set<GatewayKey> serviceSetChanged = new HashSet<>();
     final Set<String> servicesTouched = new HashSet<>();
     final Set<String> uidsTouched = new HashSet<>();
+    final Set<String> usersChanged = new HashSet<>();
+    final Set<ObjectRef> policiesToPlace = new LinkedHashSet<>();
 
     void putResource(GatewayKey gw, String name, XdsResource value) {
       TreeMap<String, XdsResource> map = resources.get(gw);
@@ -214,6 +229,9 @@ public final class IncrementalEngine {
       recomputeService(node, step);
     }
     rebuildWorkloads(step);
+    for (Node node : dirty.get(NodeKind.BACKEND_TLS_POLICY)) {
+      recomputeBackendTlsPolicy(node, step);
+    }
     for (Node node : dirty.get(NodeKind.GATEWAY)) {
       recomputeGateway(node, step, dirty.get(NodeKind.ROUTE));
       dirty.get(NodeKind.SECURITY).add(new Node(NodeKind.SECURITY, node.ref()));
@@ -221,13 +239,19 @@ public final class IncrementalEngine {
     for (Node node : dirty.get(NodeKind.SECURITY)) {
       recomputeSecurity(node, step);
     }
-    for (Node node : dirty.get(NodeKind.POLICY)) {
-      recomputePolicy(node, step);
+    for (Node node : dirty.get(NodeKind.ISTIO_POLICY)) {
+      recomputeIstioPolicy(node, step);
     }
     Set<Node> routeNodes = dirty.get(NodeKind.ROUTE);
     routeNodes.addAll(updateClaims(routeNodes));
     for (Node node : routeNodes) {
       recomputeRoute(node, step);
+    }
+    for (String service : step.usersChanged) {
+      step.policiesToPlace.addAll(policiesByService.getOrDefault(service, Set.of()));
+    }
+    for (ObjectRef policy : step.policiesToPlace) {
+      placePolicy(policy, step);
     }
     for (GatewayKey gw : step.statusDirty) {
       refreshGatewayStatus(gw, step);
@@ -269,12 +293,17 @@ public final class IncrementalEngine {
       return NodeKind.CLASS;
     } else if (kind == InputKind.GATEWAY) {
       return NodeKind.GATEWAY;
-    } else if (kind == InputKind.HTTP_ROUTE || kind == InputKind.GRPC_ROUTE) {
+    } else if (kind == InputKind.HTTP_ROUTE
+        || kind == InputKind.GRPC_ROUTE
+        || kind == InputKind.TLS_ROUTE
+        || kind == InputKind.TCP_ROUTE) {
       return NodeKind.ROUTE;
     } else if (kind == InputKind.SERVICE) {
       return NodeKind.SERVICE;
     } else if (kind == InputKind.AUTHORIZATION_POLICY || kind == InputKind.REQUEST_AUTHENTICATION) {
-      return NodeKind.POLICY;
+      return NodeKind.ISTIO_POLICY;
+    } else if (kind == InputKind.BACKEND_TLS_POLICY) {
+      return NodeKind.BACKEND_TLS_POLICY;
     }
     return null;
   }
@@ -464,10 +493,15 @@ public final class IncrementalEngine {
     Diagnostic failure = null;
     if (route != null) {
       try {
-        now =
-            route instanceof HTTPRoute http
-                ? HttpRouteTranslator.translate(ctx, http, recorded, claimsView)
-                : GrpcRouteTranslator.translate(ctx, (GRPCRoute) route, recorded, claimsView);
+        if (route instanceof HTTPRoute http) {
+          now = HttpRouteTranslator.translate(ctx, http, recorded, claimsView);
+        } else if (route instanceof GRPCRoute grpc) {
+          now = GrpcRouteTranslator.translate(ctx, grpc, recorded, claimsView);
+        } else if (route instanceof TLSRoute tls) {
+          now = L4RouteTranslator.translateTls(ctx, tls, recorded);
+        } else {
+          now = L4RouteTranslator.translateTcp(ctx, (TCPRoute) route, recorded);
+        }
       } catch (RuntimeException e) {
         failure = Translator.failure(route, e);
       }
@@ -555,7 +589,7 @@ public final class IncrementalEngine {
   }
 
   /** Recomputes the report on one Istio security policy. */
-  private void recomputePolicy(Node node, Step step) {
+  private void recomputeIstioPolicy(Node node, Step step) {
     ReadSet reads = new ReadSet();
     TranslationContext ctx = plain.withListener(reads);
     InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
@@ -566,6 +600,69 @@ public final class IncrementalEngine {
       step.putStatus(node.ref(), status);
       if (status != null) {
         warnings.put(node.ref(), Translator.warnings(node.ref(), status));
+      }
+    }
+  }
+
+  /** Recomputes one BackendTLSPolicy's translation; placing it waits for the routes. */
+  private void recomputeBackendTlsPolicy(Node node, Step step) {
+    ReadSet reads = new ReadSet();
+    TranslationContext ctx = plain.withListener(reads);
+    BackendTLSPolicy policy =
+        ctx.get(InputKind.BACKEND_TLS_POLICY, node.ref().namespace(), node.ref().name()).orElse(null);
+    BackendTlsPolicyTranslation now = null;
+    Diagnostic failure = null;
+    if (policy != null) {
+      try {
+        now = BackendTlsPolicyTranslator.translate(ctx, policy);
+      } catch (RuntimeException e) {
+        failure = Translator.failure(policy, e);
+      }
+    }
+    record(node, policy == null ? null : reads);
+    setFailure(node.ref(), failure);
+    BackendTlsPolicyTranslation before = policies.get(node.ref());
+    if (Objects.equals(before, now)) {
+      return;
+    }
+    if (before != null) {
+      for (String service : before.serviceAddresses()) {
+        Set<ObjectRef> refs = policiesByService.get(service);
+        refs.remove(node.ref());
+        if (refs.isEmpty()) {
+          policiesByService.remove(service);
+        }
+      }
+      policies.remove(node.ref());
+    }
+    if (now != null) {
+      for (String service : now.serviceAddresses()) {
+        policiesByService.computeIfAbsent(service, k -> new HashSet<>()).add(node.ref());
+      }
+      policies.put(node.ref(), now);
+    }
+    step.policiesToPlace.add(node.ref());
+  }
+
+  /** Puts a policy's resources on the Gateways that use its Services now, and its status. */
+  private void placePolicy(ObjectRef ref, Step step) {
+    BackendTlsPolicyTranslation translation = policies.get(ref);
+    BackendTlsPolicyTranslation.Placement now =
+        translation == null ? null : translation.place(n -> serviceUsers.getOrDefault(n, Set.of()));
+    BackendTlsPolicyTranslation.Placement before = placements.remove(ref);
+    if (before != null) {
+      before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));
+    }
+    KubernetesResource status = null;
+    if (now != null) {
+      now.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), r)));
+      placements.put(ref, now);
+      status = now.status();
+    }
+    if (!Objects.equals(statuses.get(ref), status)) {
+      step.putStatus(ref, status);
+      if (status != null) {
+        warnings.put(ref, Translator.warnings(ref, status));
       }
     }
   }
@@ -639,9 +736,11 @@ public final class IncrementalEngine {
         serviceUsers.remove(service);
       }
       step.serviceSetChanged.add(gw);
+      step.usersChanged.add(service);
     } else if (n == 1 && delta > 0) {
       serviceUsers.computeIfAbsent(service, k -> new HashSet<>()).add(gw);
       step.serviceSetChanged.add(gw);
+      step.usersChanged.add(service);
     }
   }
 

@@ -17,6 +17,8 @@ public final class GatewayClassTranslator {
    */
   public static final List<String> SUPPORTED_FEATURES =
       List.of(
+          "BackendTLSPolicy",
+          "BackendTLSPolicySANValidation",
           "GRPCRoute",
           "Gateway",
           "GatewayHTTPListenerIsolation",
@@ -46,7 +48,11 @@ public final class GatewayClassTranslator {
           "HTTPRouteResponseHeaderModification",
           "HTTPRouteRetry",
           "HTTPRouteSchemeRedirect",
-          "ReferenceGrant");
+          "ReferenceGrant",
+          "TCPRoute",
+          "TLSRoute",
+          "TLSRouteModeMixed",
+          "TLSRouteModeTerminate");
 
   private GatewayClassTranslator() {}
 

@@ -2,7 +2,6 @@ package dev.agentgatewayjcp.translator.gateway;
 
 import dev.agentgatewayjcp.api.resource.Bind;
 import dev.agentgatewayjcp.api.resource.ListenerName;
-import dev.agentgatewayjcp.api.resource.Protocol;
 import dev.agentgatewayjcp.api.resource.Resource;
 import dev.agentgatewayjcp.api.resource.TLSConfig;
 import dev.agentgatewayjcp.translator.input.InputKind;
@@ -86,8 +85,9 @@ public final class GatewayTranslator {
       conditions.set("ResolvedRefs", true, "ResolvedRefs", OK);
       conditions.set("Conflicted", false, "NoConflicts", OK);
       String protocol = listener.getProtocol() == null ? "" : listener.getProtocol();
-      boolean supportedProtocol = "HTTP".equals(protocol) || "HTTPS".equals(protocol);
-      List<String> kinds = supportedProtocol ? HTTP_ROUTE_KINDS : List.of();
+      ListenerProtocol mapping = ListenerProtocol.of(listener);
+      boolean supportedProtocol = mapping.supported();
+      List<String> kinds = mapping.kinds();
 
       KindsResult kindsResult = supportedKinds(kinds, listener.getAllowedRoutes());
       String conflict = conflictWith(listener, accepted);
@@ -102,23 +102,19 @@ public final class GatewayTranslator {
 
       boolean programmed = supportedProtocol;
       if (!supportedProtocol) {
-        String message =
-            protocol.equalsIgnoreCase("HTTP") || protocol.equalsIgnoreCase("HTTPS")
-                ? "Protocol " + protocol + " is not supported; use " + protocol.toUpperCase()
-                : "Protocol " + protocol + " is not supported";
-        conditions.set("Accepted", false, "UnsupportedProtocol", message);
-        conditions.set("Programmed", false, "Invalid", message);
+        conditions.set("Accepted", false, mapping.problemReason(), mapping.problem());
+        conditions.set("Programmed", false, "Invalid", mapping.problem());
       }
       if (kindsResult.invalid()) {
         conditions.set("ResolvedRefs", false, "InvalidRouteKinds", "Invalid route kinds");
       }
 
       TLSConfig tls = null;
-      if (supportedProtocol && "HTTPS".equals(protocol)) {
+      if (supportedProtocol && mapping.terminatesTls()) {
         CertificateResolver.Resolved resolved =
             listener.getTls() == null
                 ? new CertificateResolver.Resolved(
-                    null, null, "InvalidCertificateRef", "an HTTPS listener needs tls.certificateRefs")
+                    null, null, "InvalidCertificateRef", "an " + protocol + " listener needs tls.certificateRefs")
                 : CertificateResolver.resolve(ctx, ns, listener.getTls().getCertificateRefs());
         if (resolved.ok()) {
           tls = TLSConfig.newBuilder().setCert(resolved.cert()).setPrivateKey(resolved.key()).build();
@@ -132,7 +128,7 @@ public final class GatewayTranslator {
       int port = listener.getPort() == null ? 0 : listener.getPort();
       String listenerKey = ns + "/" + name + "." + listener.getName();
       if (supportedProtocol) {
-        binds.putIfAbsent(port, "HTTPS".equals(protocol) ? Bind.Protocol.TLS : Bind.Protocol.HTTP);
+        binds.putIfAbsent(port, mapping.bind());
       }
       if (programmed) {
         validListeners++;
@@ -146,7 +142,7 @@ public final class GatewayTranslator {
                         .setGatewayNamespace(ns)
                         .setListenerName(listener.getName()))
                 .setHostname(listener.getHostname() == null ? "" : listener.getHostname())
-                .setProtocol("HTTPS".equals(protocol) ? Protocol.HTTPS : Protocol.HTTP);
+                .setProtocol(mapping.listener());
         if (tls != null) {
           out.setTls(tls);
         }

@@ -10,11 +10,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,8 +36,14 @@ public final class InputKind<T extends HasMetadata> {
       new InputKind<>("HTTPRoute", HTTPRoute.class, true);
   public static final InputKind<GRPCRoute> GRPC_ROUTE =
       new InputKind<>("GRPCRoute", GRPCRoute.class, true);
+  public static final InputKind<TLSRoute> TLS_ROUTE =
+      new InputKind<>("TLSRoute", TLSRoute.class, true);
+  public static final InputKind<TCPRoute> TCP_ROUTE =
+      new InputKind<>("TCPRoute", TCPRoute.class, true);
   public static final InputKind<ReferenceGrant> REFERENCE_GRANT =
       new InputKind<>("ReferenceGrant", ReferenceGrant.class, true);
+  public static final InputKind<BackendTLSPolicy> BACKEND_TLS_POLICY =
+      new InputKind<>("BackendTLSPolicy", BackendTLSPolicy.class, true);
   public static final InputKind<Service> SERVICE = new InputKind<>("Service", Service.class, true);
   public static final InputKind<EndpointSlice> ENDPOINT_SLICE =
       new InputKind<>("EndpointSlice", EndpointSlice.class, true);
@@ -59,7 +68,10 @@ public final class InputKind<T extends HasMetadata> {
           GATEWAY,
           HTTP_ROUTE,
           GRPC_ROUTE,
+          TLS_ROUTE,
+          TCP_ROUTE,
           REFERENCE_GRANT,
+          BACKEND_TLS_POLICY,
           SERVICE,
           ENDPOINT_SLICE,
           SECRET,

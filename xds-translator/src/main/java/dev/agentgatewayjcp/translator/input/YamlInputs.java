@@ -16,13 +16,28 @@ import java.util.List;
  * YamlInputs reads multi-document Kubernetes YAML into fabric8 model objects.
  *
  * <p>Gateway API {@code v1beta1} documents (Gateway, GatewayClass, HTTPRoute, ReferenceGrant) are
- * read as {@code v1}: the schemas are identical and the translator only deals in {@code v1}.
- * {@code List} documents are flattened.
+ * read as {@code v1}, and so are the older served versions of TLSRoute ({@code v1alpha2}, {@code
+ * v1alpha3}), TCPRoute ({@code v1alpha2}), ReferenceGrant ({@code v1alpha2}) and BackendTLSPolicy
+ * ({@code v1alpha3}): the fields the
+ * translator reads are the same in every version, and it only deals in {@code v1}. {@code List}
+ * documents are flattened.
  */
 public final class YamlInputs {
 
   private static final String GATEWAY_API_V1BETA1 = "gateway.networking.k8s.io/v1beta1";
   private static final String GATEWAY_API_V1 = "gateway.networking.k8s.io/v1";
+
+  /** Older versions read as v1, per kind; v1beta1 applies to every kind that has it. */
+  private static final java.util.Map<String, java.util.Set<String>> OLDER_VERSIONS =
+      java.util.Map.of(
+          "TLSRoute",
+          java.util.Set.of("gateway.networking.k8s.io/v1alpha2", "gateway.networking.k8s.io/v1alpha3"),
+          "TCPRoute",
+          java.util.Set.of("gateway.networking.k8s.io/v1alpha2"),
+          "ReferenceGrant",
+          java.util.Set.of("gateway.networking.k8s.io/v1alpha2"),
+          "BackendTLSPolicy",
+          java.util.Set.of("gateway.networking.k8s.io/v1alpha3"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -51,7 +66,7 @@ public final class YamlInputs {
    * anything else is returned as is.
    */
   public static HasMetadata toV1(HasMetadata object) {
-    if (object == null || !GATEWAY_API_V1BETA1.equals(object.getApiVersion())) {
+    if (object == null || !isOlderVersion(object.getApiVersion(), object.getKind())) {
       return object;
     }
     ObjectNode node = YAML.valueToTree(object);
@@ -64,6 +79,12 @@ public final class YamlInputs {
     }
   }
 
+  /** Whether a Gateway API object of this apiVersion and kind is read as v1. */
+  public static boolean isOlderVersion(String apiVersion, String kind) {
+    return GATEWAY_API_V1BETA1.equals(apiVersion)
+        || OLDER_VERSIONS.getOrDefault(kind, java.util.Set.of()).contains(apiVersion);
+  }
+
   private static void addDocument(JsonNode doc, List<HasMetadata> objects) throws IOException {
     if (!(doc instanceof ObjectNode node)) {
       throw new IOException("a document is not a mapping: " + doc);
@@ -74,7 +95,7 @@ public final class YamlInputs {
       }
       return;
     }
-    if (GATEWAY_API_V1BETA1.equals(node.path("apiVersion").asText())) {
+    if (isOlderVersion(node.path("apiVersion").asText(), node.path("kind").asText())) {
       node.put("apiVersion", GATEWAY_API_V1);
     }
     // KubernetesResource carries fabric8's deserializer, which picks the model class from

@@ -180,7 +180,7 @@ final class RouteAssembler {
         .build();
   }
 
-  private static List<RouteParentStatus> statuses(
+  static List<RouteParentStatus> statuses(
       TranslationContext ctx,
       HasMetadata route,
       List<ParentResolver.ParentResult> parents,

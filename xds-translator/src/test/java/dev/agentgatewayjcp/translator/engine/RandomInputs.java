@@ -71,12 +71,20 @@ final class RandomInputs {
       yaml = gatewayClass();
     } else if (kind < 18) {
       yaml = gateway();
-    } else if (kind < 48) {
+    } else if (kind < 40) {
       yaml = httpRoute();
+    } else if (kind < 44) {
+      yaml = tlsRoute();
+    } else if (kind < 48) {
+      yaml = tcpRoute();
     } else if (kind < 56) {
       yaml = grpcRoute();
-    } else if (kind < 64) {
+    } else if (kind < 61) {
       yaml = referenceGrant();
+    } else if (kind < 63) {
+      yaml = backendTlsPolicy();
+    } else if (kind < 64) {
+      yaml = caConfigMap();
     } else if (kind < 76) {
       yaml = service();
     } else if (kind < 88) {
@@ -166,8 +174,13 @@ final class RandomInputs {
       } else if (which < 9) {
         sb.append("  - {name: %s, port: 443, protocol: HTTPS%s%s, tls: {certificateRefs: [{name: cert-%d%s}]}}\n"
             .formatted(name, hostname, allowed(), random.nextInt(2), chance(30) ? ", namespace: " + ns() : ""));
+      } else if (chance(50)) {
+        sb.append("  - {name: %s, port: 9000, protocol: TCP%s}\n".formatted(name, allowed()));
+      } else if (chance(50)) {
+        sb.append("  - {name: %s, port: 8443, protocol: TLS%s%s, tls: {mode: Passthrough}}\n".formatted(name, hostname, allowed()));
       } else {
-        sb.append("  - {name: %s, port: 9000, protocol: TCP}\n".formatted(name));
+        sb.append("  - {name: %s, port: 8443, protocol: TLS%s, tls: {mode: Terminate, certificateRefs: [{name: cert-%d}]}}\n"
+            .formatted(name, hostname, random.nextInt(2)));
       }
     }
     return sb.toString();
@@ -191,10 +204,10 @@ final class RandomInputs {
         sb.append(", namespace: ").append(ns());
       }
       if (chance(25)) {
-        sb.append(", sectionName: ").append(pick(new String[] {"http", "https", "web", "nope"}));
+        sb.append(", sectionName: ").append(pick(new String[] {"http", "https", "web", "nope", "other"}));
       }
       if (chance(10)) {
-        sb.append(", port: ").append(pick(new Integer[] {80, 443, 8080}));
+        sb.append(", port: ").append(pick(new Integer[] {80, 443, 8080, 8443, 9000}));
       }
       sb.append("}\n");
     }
@@ -239,6 +252,34 @@ final class RandomInputs {
     return sb.toString();
   }
 
+  private String tlsRoute() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(chance(20) ? "apiVersion: gateway.networking.k8s.io/v1alpha2\n" : "apiVersion: gateway.networking.k8s.io/v1\n");
+    sb.append("kind: TLSRoute\n");
+    sb.append("metadata: {name: t-%d, namespace: %s, creationTimestamp: \"2025-0%d-01T00:00:00Z\"}\n"
+        .formatted(random.nextInt(3), ns(), 1 + random.nextInt(3)));
+    sb.append("spec:\n").append(parentRefs());
+    if (chance(70)) {
+      sb.append("  hostnames: [\"%s\"]\n".formatted(pick(new String[] {"a.example.com", "*.example.com", "other.org"})));
+    }
+    sb.append("  rules:\n  - backendRefs: [%s]\n".formatted(backendRef()));
+    return sb.toString();
+  }
+
+  private String tcpRoute() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(chance(20) ? "apiVersion: gateway.networking.k8s.io/v1alpha2\n" : "apiVersion: gateway.networking.k8s.io/v1\n");
+    sb.append("kind: TCPRoute\n");
+    sb.append("metadata: {name: c-%d, namespace: %s, creationTimestamp: \"2025-0%d-01T00:00:00Z\"}\n"
+        .formatted(random.nextInt(3), ns(), 1 + random.nextInt(3)));
+    sb.append("spec:\n").append(parentRefs());
+    if (chance(10)) {
+      sb.append("  hostnames: [a.example.com]\n");
+    }
+    sb.append("  rules:\n  - backendRefs: [%s, %s]\n".formatted(backendRef(), backendRef()));
+    return sb.toString();
+  }
+
   private String grpcRoute() {
     return ("apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\n"
             + "metadata: {name: g-%d, namespace: %s, creationTimestamp: \"2025-01-01T00:00:00Z\"}\n"
@@ -246,11 +287,30 @@ final class RandomInputs {
         .formatted(random.nextInt(2), ns(), parentRefs(), pick(new String[] {"A", "B"}), backendRef());
   }
 
+  private String backendTlsPolicy() {
+    String validation = switch (random.nextInt(4)) {
+      case 0 -> "{wellKnownCACertificates: System, hostname: a.example.com}";
+      case 1 -> "{caCertificateRefs: [{group: \"\", kind: Secret, name: ca-%d}], hostname: a.example.com}".formatted(random.nextInt(2));
+      default -> "{caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca-%d}], hostname: a.example.com, subjectAltNames: [{type: Hostname, hostname: b.example.com}]}"
+          .formatted(random.nextInt(2));
+    };
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\n"
+            + "metadata: {name: btls-%d, namespace: %s, generation: %d, creationTimestamp: \"2025-0%d-01T00:00:00Z\"}\n"
+            + "spec:\n  targetRefs: [{group: \"\", kind: Service, name: svc-%d%s}]\n  validation: %s\n")
+        .formatted(random.nextInt(3), ns(), 1 + random.nextInt(2), 1 + random.nextInt(2), random.nextInt(4),
+            chance(30) ? ", sectionName: " + pick(new String[] {"http", "nope"}) : "", validation);
+  }
+
+  private String caConfigMap() {
+    String data = chance(75) ? "  ca.crt: |\n" + indent(CERT).replace("    ", "    ") : "  wrong.key: x\n";
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca-%d, namespace: %s}\ndata:\n%s".formatted(random.nextInt(2), ns(), data);
+  }
+
   private String referenceGrant() {
     return ("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n"
             + "metadata: {name: grant-%d, namespace: %s}\n"
             + "spec:\n  from: [{group: gateway.networking.k8s.io, kind: %s, namespace: %s}]\n  to: [{group: \"\", kind: %s}]\n")
-        .formatted(random.nextInt(2), ns(), pick(new String[] {"HTTPRoute", "Gateway", "GRPCRoute"}), ns(), pick(new String[] {"Service", "Secret"}));
+        .formatted(random.nextInt(2), ns(), pick(new String[] {"HTTPRoute", "Gateway", "GRPCRoute", "TLSRoute", "TCPRoute"}), ns(), pick(new String[] {"Service", "Secret"}));
   }
 
   private String service() {

@@ -1,0 +1,43 @@
+package dev.agentgatewayjcp.controller.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** Checks how our entries are merged into statuses other controllers share. */
+class StatusMergeTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String US = "agentgateway-jcp.dev/controller";
+
+  private static JsonNode json(String text) throws Exception {
+    return JSON.readTree(text.replace('\'', '"'));
+  }
+
+  @Test
+  void policyAncestorsOfOtherControllersSurviveAndOursKeepTransitionTimes() throws Exception {
+    JsonNode live = json("""
+        {'ancestors': [
+          {'ancestorRef': {'name': 'theirs'}, 'controllerName': 'example.com/other', 'conditions': []},
+          {'ancestorRef': {'name': 'gw'}, 'controllerName': '%s', 'conditions': [
+            {'type': 'Accepted', 'status': 'True', 'reason': 'Accepted', 'lastTransitionTime': '2025-01-01T00:00:00Z'}]}]}
+        """.formatted(US));
+    JsonNode desired = json("""
+        {'ancestors': [
+          {'ancestorRef': {'name': 'gw'}, 'controllerName': '%s', 'conditions': [
+            {'type': 'Accepted', 'status': 'True', 'reason': 'Accepted', 'lastTransitionTime': '2026-01-01T00:00:00Z'}]}]}
+        """.formatted(US));
+    JsonNode merged = StatusMerge.merge("BackendTLSPolicy", live, desired, US);
+    assertThat(merged.path("ancestors")).hasSize(2);
+    assertThat(merged.path("ancestors").get(0).path("controllerName").asText()).isEqualTo("example.com/other");
+    assertThat(merged.path("ancestors").get(1).path("conditions").get(0).path("lastTransitionTime").asText())
+        .isEqualTo("2025-01-01T00:00:00Z");
+
+    // No longer an ancestor of ours: only our entries go, and the required list stays.
+    JsonNode removed = StatusMerge.merge("BackendTLSPolicy", live, null, US);
+    assertThat(removed.path("ancestors")).hasSize(1);
+    assertThat(StatusMerge.merge("BackendTLSPolicy", json("{}"), null, US).has("ancestors")).isTrue();
+  }
+}
