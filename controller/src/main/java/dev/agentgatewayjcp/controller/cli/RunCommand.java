@@ -122,6 +122,10 @@ final class RunCommand implements Callable<Integer> {
       description = "GatewayClass controllerName to act for (default: ${DEFAULT-VALUE}).")
   String controllerName;
 
+  @Option(names = "--istio-root-namespace", defaultValue = "${env:AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE:-" + TranslationSettings.DEFAULT_ROOT_NAMESPACE + "}",
+      description = "Istio's root namespace: AuthorizationPolicies and RequestAuthentications there apply to every Gateway (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE.")
+  String istioRootNamespace;
+
   @Option(names = "--print-status", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "File mode: print statuses as YAML when they change (default: ${DEFAULT-VALUE}).")
   boolean printStatus;
@@ -181,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     TranslationSettings settings =
-        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC(), istioRootNamespace);
     XdsServerConfig xdsConfig = XdsServerConfig.defaults()
         .withHost(xdsHost)
         .withPort(plaintext ? xdsPort : -1)
@@ -225,7 +229,7 @@ final class RunCommand implements Callable<Integer> {
     }
     StatusSink statuses = printStatus ? new PrintingStatusSink(System.out) : (changed, removed) -> {};
     TranslationSettings settings =
-        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC(), istioRootNamespace);
     boolean tls = xdsTls != null ? xdsTls : xdsCaDir != null;
     boolean plaintext = xdsPlaintext == null || xdsPlaintext;
     boolean auth = xdsAuth != null ? xdsAuth : xdsTokenFile != null;
