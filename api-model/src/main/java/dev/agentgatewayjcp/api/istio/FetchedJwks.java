@@ -48,6 +48,25 @@ public class FetchedJwks implements HasMetadata {
     }
   }
 
+  /**
+   * The source a rule's keys are fetched from: {@code jwks:<jwksUri>}, or {@code issuer:<issuer>}
+   * when the rule has neither keys nor a URI (OIDC discovery); null when the keys are inline or
+   * the rule names no issuer. The translator and the controller's fetcher both use it, so they
+   * agree on names.
+   */
+  public static String sourceFor(RequestAuthenticationSpec.JwtRule rule) {
+    if (rule == null || (rule.jwks != null && !rule.jwks.isEmpty())) {
+      return null;
+    }
+    if (rule.jwksUri != null && !rule.jwksUri.isEmpty()) {
+      return "jwks:" + rule.jwksUri;
+    }
+    if (rule.issuer == null || rule.issuer.isEmpty()) {
+      return null;
+    }
+    return "issuer:" + rule.issuer;
+  }
+
   /** A FetchedJwks for a source with its keys (or null) and error (or null). */
   public static FetchedJwks of(String source, String jwks, String error) {
     FetchedJwks f = new FetchedJwks();

@@ -20,10 +20,10 @@ import java.time.Duration;
  */
 record OfflineTranslation(DirectoryLoad load, TranslationResult result) {
 
-  static OfflineTranslation of(Path dir, String controllerName) throws IOException {
+  static OfflineTranslation of(Path dir, String controllerName, String rootNamespace) throws IOException {
     DirectoryLoad load = new DirectoryInputSource(dir, Duration.ofSeconds(2), Duration.ofMillis(100)).load();
     TranslationSettings settings =
-        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC(), rootNamespace);
     return new OfflineTranslation(load, Translator.translate(InMemoryInputView.of(load.objects()), settings));
   }
 }

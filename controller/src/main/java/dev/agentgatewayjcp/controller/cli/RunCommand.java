@@ -1,6 +1,8 @@
 package dev.agentgatewayjcp.controller.cli;
 
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
+import dev.agentgatewayjcp.controller.jwks.AddressRules;
+import dev.agentgatewayjcp.controller.jwks.JwksFetchSettings;
 import dev.agentgatewayjcp.controller.runtime.FileModeControlPlane;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -122,6 +124,65 @@ final class RunCommand implements Callable<Integer> {
       description = "GatewayClass controllerName to act for (default: ${DEFAULT-VALUE}).")
   String controllerName;
 
+  @Option(names = "--istio-root-namespace", defaultValue = "${env:AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE:-" + TranslationSettings.DEFAULT_ROOT_NAMESPACE + "}",
+      description = "Istio's root namespace: AuthorizationPolicies and RequestAuthentications there apply to every Gateway (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE.")
+  String istioRootNamespace;
+
+  @Option(names = "--jwks-refresh-interval", defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_REFRESH_INTERVAL:-PT20M}",
+      description = "How often fetched RequestAuthentication key sets are fetched again, ISO-8601 (default: ${DEFAULT-VALUE}, as Istio). Env: AGENTGATEWAY_JCP_JWKS_REFRESH_INTERVAL.")
+  Duration jwksRefreshInterval;
+
+  @Option(names = "--jwks-timeout", defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_TIMEOUT:-PT5S}",
+      description = "Deadline of one key-set request: connect, TLS and the whole response (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_JWKS_TIMEOUT.")
+  Duration jwksTimeout;
+
+  @Option(names = "--jwks-max-size", defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_MAX_SIZE:-524288}",
+      description = "Largest key-set or discovery response accepted, in bytes (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_JWKS_MAX_SIZE.")
+  long jwksMaxSize;
+
+  @Option(names = "--jwks-concurrency", defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_CONCURRENCY:-4}",
+      description = "Most key-set fetches run at once (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_JWKS_CONCURRENCY.")
+  int jwksConcurrency;
+
+  @Option(names = "--jwks-allow-http", negatable = true, defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_ALLOW_HTTP:-false}", fallbackValue = "true",
+      description = "Also fetch plain http jwksUris and discovery documents (default: ${DEFAULT-VALUE}: https only). Env: AGENTGATEWAY_JCP_JWKS_ALLOW_HTTP.")
+  boolean jwksAllowHttp;
+
+  @Option(names = "--jwks-allow-internal-addresses", negatable = true, defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_ALLOW_INTERNAL_ADDRESSES:-false}", fallbackValue = "true",
+      description = "Let key fetches reach loopback, link-local, cloud metadata and unspecified addresses (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_JWKS_ALLOW_INTERNAL_ADDRESSES.")
+  boolean jwksAllowInternal;
+
+  @Option(names = "--jwks-blocked-cidrs", split = ",", defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_BLOCKED_CIDRS}",
+      description = "CIDRs key fetches may never reach, comma-separated, e.g. the cluster's private ranges. Env: AGENTGATEWAY_JCP_JWKS_BLOCKED_CIDRS.")
+  List<String> jwksBlockedCidrs;
+
+  @Option(names = "--jwks-ca-file", paramLabel = "FILE", defaultValue = "${env:AGENTGATEWAY_JCP_JWKS_CA_FILE}",
+      description = "PEM CA certificates trusted for key fetches in addition to the JVM's. Env: AGENTGATEWAY_JCP_JWKS_CA_FILE.")
+  Path jwksCaFile;
+
+  /** How RequestAuthentication keys are fetched, from the jwks options. */
+  JwksFetchSettings jwksSettings() throws java.io.IOException {
+    List<String> blocked = jwksBlockedCidrs == null ? List.of()
+        : jwksBlockedCidrs.stream().map(String::strip).filter(c -> !c.isEmpty()).toList();
+    AddressRules rules;
+    try {
+      rules = new AddressRules(jwksAllowInternal, blocked);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--jwks-blocked-cidrs: " + e.getMessage());
+    }
+    if (jwksConcurrency < 1 || jwksMaxSize < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--jwks-concurrency and --jwks-max-size must be positive");
+    }
+    return JwksFetchSettings.defaults()
+        .withRefresh(jwksRefreshInterval)
+        .withTimeout(jwksTimeout)
+        .withMaxResponseBytes(jwksMaxSize)
+        .withConcurrency(jwksConcurrency)
+        .withAllowHttp(jwksAllowHttp)
+        .withAddressRules(rules)
+        .withSslContext(jwksCaFile == null ? JwksFetchSettings.defaultContext() : JwksFetchSettings.trusting(jwksCaFile));
+  }
+
   @Option(names = "--print-status", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "File mode: print statuses as YAML when they change (default: ${DEFAULT-VALUE}).")
   boolean printStatus;
@@ -181,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     TranslationSettings settings =
-        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC(), istioRootNamespace);
     XdsServerConfig xdsConfig = XdsServerConfig.defaults()
         .withHost(xdsHost)
         .withPort(plaintext ? xdsPort : -1)
@@ -200,7 +261,7 @@ final class RunCommand implements Callable<Integer> {
             deployProxies
                 ? new ProxyDeploymentSettings(proxyImage, address, proxyServiceType, controllerName, "Kubernetes")
                 : null,
-            security),
+            security).withJwks(jwksSettings()),
         registry).start(Duration.ofMinutes(5));
     LOG.info("Kubernetes mode against {}: xDS on {} (plaintext {}, TLS {}, token authentication {}); health, metrics and debug on {}:{}",
         client.getMasterUrl(), xdsHost, controlPlane.xdsPort(), controlPlane.xdsTlsPort(), auth ? "on" : "off",
@@ -225,7 +286,7 @@ final class RunCommand implements Callable<Integer> {
     }
     StatusSink statuses = printStatus ? new PrintingStatusSink(System.out) : (changed, removed) -> {};
     TranslationSettings settings =
-        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC());
+        new TranslationSettings(controllerName, "cluster.local", "Kubernetes", Clock.systemUTC(), istioRootNamespace);
     boolean tls = xdsTls != null ? xdsTls : xdsCaDir != null;
     boolean plaintext = xdsPlaintext == null || xdsPlaintext;
     boolean auth = xdsAuth != null ? xdsAuth : xdsTokenFile != null;
@@ -257,7 +318,7 @@ final class RunCommand implements Callable<Integer> {
         : XdsAuthenticator.ALLOW_ALL;
     FileModeControlPlane controlPlane = new FileModeControlPlane(
         configDir, settings, xdsConfig, new InetSocketAddress(adminHost, adminPort), pollInterval,
-        statuses, registry, authenticator, certificates).start();
+        statuses, registry, authenticator, certificates, jwksSettings()).start();
     LOG.info("file mode: serving {} as xDS on {} (plaintext {}, TLS {}{}, token authentication {}); health, metrics and debug on {}:{}",
         configDir, xdsHost, controlPlane.xdsPort(), controlPlane.xdsTlsPort(),
         tls ? ", trust bundle " + xdsCaDir.resolve("ca.crt") : "", auth ? "on" : "off", adminHost, controlPlane.adminPort());

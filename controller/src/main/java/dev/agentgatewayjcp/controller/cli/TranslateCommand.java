@@ -29,6 +29,10 @@ final class TranslateCommand implements Callable<Integer> {
       description = "GatewayClass controllerName to act for (default: ${DEFAULT-VALUE}).")
   String controllerName;
 
+  @Option(names = "--istio-root-namespace", defaultValue = "${env:AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE:-" + TranslationSettings.DEFAULT_ROOT_NAMESPACE + "}",
+      description = "Istio's root namespace: AuthorizationPolicies and RequestAuthentications there apply to every Gateway (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE.")
+  String istioRootNamespace;
+
   @Override
   public Integer call() throws Exception {
     GatewayKey only = null;
@@ -40,7 +44,7 @@ final class TranslateCommand implements Callable<Integer> {
         return 2;
       }
     }
-    OfflineTranslation translation = OfflineTranslation.of(dir, controllerName);
+    OfflineTranslation translation = OfflineTranslation.of(dir, controllerName, istioRootNamespace);
     translation.load().problems().forEach(p -> System.err.println("skipped " + p));
     TranslationResult result = translation.result();
     if (only != null && !result.gateways().containsKey(only)) {

@@ -27,9 +27,13 @@ final class ValidateCommand implements Callable<Integer> {
       description = "GatewayClass controllerName to act for (default: ${DEFAULT-VALUE}).")
   String controllerName;
 
+  @Option(names = "--istio-root-namespace", defaultValue = "${env:AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE:-" + TranslationSettings.DEFAULT_ROOT_NAMESPACE + "}",
+      description = "Istio's root namespace: AuthorizationPolicies and RequestAuthentications there apply to every Gateway (default: ${DEFAULT-VALUE}). Env: AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE.")
+  String istioRootNamespace;
+
   @Override
   public Integer call() throws Exception {
-    OfflineTranslation translation = OfflineTranslation.of(dir, controllerName);
+    OfflineTranslation translation = OfflineTranslation.of(dir, controllerName, istioRootNamespace);
     DirectoryLoad load = translation.load();
     int problems = 0;
     for (var p : load.problems()) {

@@ -1,6 +1,9 @@
 package dev.agentgatewayjcp.controller.runtime;
 
+import dev.agentgatewayjcp.api.istio.FetchedJwks;
 import dev.agentgatewayjcp.controller.admin.AdminServer;
+import dev.agentgatewayjcp.controller.jwks.JwksFetchSettings;
+import dev.agentgatewayjcp.controller.jwks.JwksFetcher;
 import dev.agentgatewayjcp.controller.loop.TranslationLoop;
 import dev.agentgatewayjcp.controller.security.ServingCertificates;
 import dev.agentgatewayjcp.controller.source.DirectoryInputSource;
@@ -12,12 +15,15 @@ import dev.agentgatewayjcp.controller.xds.XdsMetrics;
 import dev.agentgatewayjcp.controller.xds.XdsServer;
 import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +51,10 @@ public final class FileModeControlPlane implements AutoCloseable {
         return t;
       });
   private volatile List<InputProblem> problems = List.of();
+  private volatile List<HasMetadata> objects = List.of();
+  /** Key sets the fetcher holds, by source; they join the directory's objects in every translation. */
+  private final Map<String, FetchedJwks> fetched = new ConcurrentHashMap<>();
+  private final JwksFetcher jwks;
 
   public FileModeControlPlane(
       Path configDir,
@@ -73,6 +83,39 @@ public final class FileModeControlPlane implements AutoCloseable {
       XdsAuthenticator authenticator,
       ServingCertificates certificates)
       throws IOException {
+    this(configDir, settings, xdsConfig, adminAddress, pollInterval, statusSink, registry, authenticator, certificates,
+        JwksFetchSettings.defaults());
+  }
+
+  /**
+   * @param jwksSettings how the keys of RequestAuthentication {@code jwksUri}s and issuers are
+   *     fetched; null to fetch none (their tokens are then refused)
+   */
+  public FileModeControlPlane(
+      Path configDir,
+      TranslationSettings settings,
+      XdsServerConfig xdsConfig,
+      InetSocketAddress adminAddress,
+      Duration pollInterval,
+      StatusSink statusSink,
+      PrometheusRegistry registry,
+      XdsAuthenticator authenticator,
+      ServingCertificates certificates,
+      JwksFetchSettings jwksSettings)
+      throws IOException {
+    this.jwks = jwksSettings == null ? null : new JwksFetcher(jwksSettings, new JwksFetcher.Sink() {
+      @Override
+      public void publish(FetchedJwks keys) {
+        fetched.put(keys.source, keys);
+        retranslate();
+      }
+
+      @Override
+      public void withdraw(FetchedJwks keys) {
+        fetched.remove(keys.source);
+        retranslate();
+      }
+    });
     this.loop = new TranslationLoop(settings, cache, statusSink);
     this.source = new DirectoryInputSource(configDir, pollInterval, Duration.ofMillis(100));
     this.xds = new XdsServer(xdsConfig, cache, authenticator, new XdsMetrics(registry), certificates);
@@ -86,10 +129,19 @@ public final class FileModeControlPlane implements AutoCloseable {
     source.watch(load -> {
       problems = load.problems();
       load.problems().forEach(p -> LOG.warn("skipped {}", p));
-      if (cache.isReady()) {
-        translationThread.execute(() -> translateSafely(load.objects()));
-      } else {
-        translateSafely(load.objects());
+      objects = load.objects();
+      if (jwks != null) {
+        jwks.sync(load.objects());
+      }
+      var translated = translationThread.submit(this::translateSafely);
+      if (!cache.isReady()) {
+        try {
+          translated.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+          LOG.error("translation failed", e.getCause());
+        }
       }
     });
     xds.start();
@@ -97,9 +149,19 @@ public final class FileModeControlPlane implements AutoCloseable {
     return this;
   }
 
-  private void translateSafely(List<io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+  private void retranslate() {
     try {
-      loop.translate(objects);
+      translationThread.execute(this::translateSafely);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closing.
+    }
+  }
+
+  private void translateSafely() {
+    List<HasMetadata> all = new java.util.ArrayList<>(objects);
+    all.addAll(fetched.values());
+    try {
+      loop.translate(all);
     } catch (RuntimeException e) {
       // Keep serving the last good configuration.
       LOG.error("translation failed; proxies keep their last configuration", e);
@@ -139,6 +201,9 @@ public final class FileModeControlPlane implements AutoCloseable {
   @Override
   public void close() {
     source.close();
+    if (jwks != null) {
+      jwks.close();
+    }
     xds.shutdown(Duration.ofSeconds(5));
     admin.close();
     translationThread.shutdownNow();

@@ -1,6 +1,9 @@
 package dev.agentgatewayjcp.controller.runtime;
 
+import dev.agentgatewayjcp.api.istio.FetchedJwks;
 import dev.agentgatewayjcp.controller.admin.AdminServer;
+import dev.agentgatewayjcp.controller.jwks.JwksFetchSettings;
+import dev.agentgatewayjcp.controller.jwks.JwksFetcher;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeployer;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.loop.IncrementalTranslationLoop;
@@ -15,13 +18,16 @@ import dev.agentgatewayjcp.controller.source.InputStore;
 import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
 import dev.agentgatewayjcp.controller.status.GatewayRejections;
 import dev.agentgatewayjcp.controller.status.KubernetesStatusWriter;
+import dev.agentgatewayjcp.controller.status.PolicyEventRecorder;
 import dev.agentgatewayjcp.controller.status.RejectionReporter;
+import dev.agentgatewayjcp.controller.status.StatusSink;
 import dev.agentgatewayjcp.controller.xds.XdsServerCallbacks;
 import dev.agentgatewayjcp.controller.xds.XdsAuthenticator;
 import dev.agentgatewayjcp.controller.xds.XdsCache;
 import dev.agentgatewayjcp.controller.xds.XdsMetrics;
 import dev.agentgatewayjcp.controller.xds.XdsServer;
 import dev.agentgatewayjcp.controller.xds.XdsServerConfig;
+import dev.agentgatewayjcp.translator.input.InputKind;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -60,6 +66,8 @@ public final class KubernetesControlPlane implements AutoCloseable {
    * @param leaderElection false to write status unconditionally (a single replica, tests)
    * @param deployment how proxies are deployed; null to deploy none (the user runs them)
    * @param security how the xDS server is secured; null for plaintext without authentication
+   * @param jwks how RequestAuthentication keys are fetched; null to fetch none
+   * @param policyEventDelay how long a policy report must persist before it becomes an Event
    */
   public record Options(
       String leaseNamespace,
@@ -67,7 +75,24 @@ public final class KubernetesControlPlane implements AutoCloseable {
       String identity,
       boolean leaderElection,
       ProxyDeploymentSettings deployment,
-      XdsSecurity security) {
+      XdsSecurity security,
+      JwksFetchSettings jwks,
+      Duration policyEventDelay) {
+
+    /** Options with the default key fetching and Event delay. */
+    public Options(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
+        ProxyDeploymentSettings deployment, XdsSecurity security) {
+      this(leaseNamespace, leaseName, identity, leaderElection, deployment, security,
+          JwksFetchSettings.defaults(), PolicyEventRecorder.DEFAULT_DELAY);
+    }
+
+    public Options withJwks(JwksFetchSettings settings) {
+      return new Options(leaseNamespace, leaseName, identity, leaderElection, deployment, security, settings, policyEventDelay);
+    }
+
+    public Options withPolicyEventDelay(Duration delay) {
+      return new Options(leaseNamespace, leaseName, identity, leaderElection, deployment, security, jwks, delay);
+    }
 
     /** Options of an unsecured xDS server. */
     public Options(String leaseNamespace, String leaseName, String identity, boolean leaderElection,
@@ -105,6 +130,8 @@ public final class KubernetesControlPlane implements AutoCloseable {
   private final AdminServer admin;
   private final ProxyDeployer deployer;
   private final RejectionReporter rejections;
+  private final PolicyEventRecorder policyEvents;
+  private final JwksFetcher jwks;
   private final ScheduledExecutorService translationThread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "translation");
     t.setDaemon(true);
@@ -126,7 +153,24 @@ public final class KubernetesControlPlane implements AutoCloseable {
     this.client = client;
     this.options = options;
     this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), Duration.ofMillis(10));
-    this.loop = new IncrementalTranslationLoop(settings, cache, statusWriter);
+    this.policyEvents = new PolicyEventRecorder(client, store, statusWriter::isLeader, options.policyEventDelay(),
+        java.time.Clock.systemUTC());
+    StatusSink statuses = (changed, removed) -> {
+      statusWriter.onStatusChange(changed, removed);
+      policyEvents.onStatusChange(changed, removed);
+    };
+    this.loop = new IncrementalTranslationLoop(settings, cache, statuses);
+    this.jwks = options.jwks() == null ? null : new JwksFetcher(options.jwks(), new JwksFetcher.Sink() {
+      @Override
+      public void publish(FetchedJwks keys) {
+        store.upsert(keys);
+      }
+
+      @Override
+      public void withdraw(FetchedJwks keys) {
+        store.delete(keys);
+      }
+    });
     this.source = new KubernetesInputSource(client, store);
     statusWriter.setServedTypes(source::servedType);
     this.rejections = new RejectionReporter(client, store, statusWriter, statusWriter::isLeader, java.time.Clock.systemUTC());
@@ -208,7 +252,12 @@ public final class KubernetesControlPlane implements AutoCloseable {
       return;
     }
     try {
-      var touched = loop.apply(store.drainChanges());
+      var changes = store.drainChanges();
+      if (jwks != null && changes.stream().anyMatch(c -> InputKind.REQUEST_AUTHENTICATION.kind().equals(c.ref().kind()))) {
+        // The fetcher's results come back through the store and trigger another translation.
+        jwks.sync(store.snapshot());
+      }
+      var touched = loop.apply(changes);
       if (deployer != null) {
         deployer.reconcile(touched);
       }
@@ -241,6 +290,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
 
   private void setLeader(boolean leader) {
     statusWriter.setLeader(leader);
+    policyEvents.setLeader(leader);
     if (deployer != null) {
       deployer.setLeader(leader);
     }
@@ -283,6 +333,10 @@ public final class KubernetesControlPlane implements AutoCloseable {
   @Override
   public void close() {
     translationThread.shutdownNow();
+    if (jwks != null) {
+      jwks.close();
+    }
+    policyEvents.close();
     if (election != null) {
       election.cancel(true);
     }

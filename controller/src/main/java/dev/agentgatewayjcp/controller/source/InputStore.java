@@ -102,7 +102,9 @@ public final class InputStore {
   }
 
   private static boolean sameForTranslation(HasMetadata a, HasMetadata b) {
-    if (Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
+    // In-memory inputs (fetched key sets) have no resourceVersion: compare their content.
+    if (a.getMetadata().getResourceVersion() != null
+        && Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
       return true;
     }
     // Compare trees with the bookkeeping removed; the informer's objects are never mutated.

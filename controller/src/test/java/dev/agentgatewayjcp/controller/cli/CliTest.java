@@ -112,4 +112,34 @@ class CliTest {
     assertThat(command.servingNames()).containsExactly(
         "cp", "cp.agw", "cp.agw.svc", "cp.agw.svc.cluster.local", "xds.example.com", "10.0.0.1");
   }
+
+  @Test
+  void istioRootNamespaceDecidesWhichNamespacesPoliciesApplyToEveryGateway() throws Exception {
+    Files.copy(Path.of("../examples/basic/gateway.yaml"), dir.resolve("gateway.yaml"));
+    Files.writeString(dir.resolve("policy.yaml"), """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: mesh-wide, namespace: mesh-root}
+        spec:
+          action: DENY
+          rules:
+          - to:
+            - operation: {paths: ["/admin*"]}
+        """);
+
+    Run defaults = run("translate", dir.toString(), "--gateway", "default/basic", "--format", "json");
+    Run configured = run("translate", dir.toString(), "--gateway", "default/basic", "--format", "json",
+        "--istio-root-namespace", "mesh-root");
+
+    assertThat(defaults.code()).as(defaults.err()).isZero();
+    assertThat(defaults.out()).doesNotContain("\"authz/mesh-root/mesh-wide");
+    assertThat(configured.code()).as(configured.err()).isZero();
+    assertThat(configured.out()).contains("\"authz/mesh-root/mesh-wide");
+    RunCommand command = new RunCommand();
+    new picocli.CommandLine(command).parseArgs("--istio-root-namespace", "mesh-root");
+    assertThat(command.istioRootNamespace).isEqualTo("mesh-root");
+    RunCommand byDefault = new RunCommand();
+    new picocli.CommandLine(byDefault).parseArgs();
+    assertThat(byDefault.istioRootNamespace).isEqualTo(System.getenv().getOrDefault("AGENTGATEWAY_JCP_ISTIO_ROOT_NAMESPACE", "istio-system"));
+  }
 }

@@ -9,6 +9,7 @@ import dev.agentgatewayjcp.controller.deploy.GatewayProxyReconciler;
 import dev.agentgatewayjcp.controller.deploy.ProxyDeploymentSettings;
 import dev.agentgatewayjcp.controller.deploy.ProxyResources;
 import dev.agentgatewayjcp.controller.runtime.KubernetesControlPlane;
+import dev.agentgatewayjcp.controller.source.KubernetesInputSource;
 import dev.agentgatewayjcp.controller.status.RejectionReporter;
 import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
@@ -41,8 +42,15 @@ class KubernetesControlPlaneTest {
   private static KubernetesControlPlane controlPlane;
   private static ManagedChannel channel;
 
+  private static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> SOURCE_LOG =
+      new ch.qos.logback.core.read.ListAppender<>();
+
   @BeforeAll
   static void start() throws Exception {
+    SOURCE_LOG.start();
+    var sourceLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KubernetesInputSource.class);
+    sourceLogger.setLevel(ch.qos.logback.classic.Level.INFO);
+    sourceLogger.addAppender(SOURCE_LOG);
     api = RealApiServer.startOrSkip();
     client = api.newClient();
     apply(RealApiServer.CLASS_AND_ECHO);
@@ -67,6 +75,28 @@ class KubernetesControlPlaneTest {
     if (api != null) {
       api.close();
     }
+  }
+
+  @Test
+  void withoutTheIstioCrdsTheControllerSaysSoOnceAndKeepsWorking() {
+    // This API server has the Gateway API CRDs only.
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: no-istio, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          listeners:
+          - {name: http, port: 8081, protocol: HTTP}
+        """);
+    AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "no-istio", "");
+    proxy.connect();
+    proxy.await(WAIT, "the Gateway's listener", p -> p.names(TypeUrls.RESOURCE).contains("listener/default/no-istio.http"));
+    java.util.List<String> absent = SOURCE_LOG.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("no Istio CRDs")).toList();
+    assertThat(absent).hasSize(2);
+    assertThat(absent).anySatisfy(m -> assertThat(m).contains("AuthorizationPolicy"));
+    assertThat(absent).anySatisfy(m -> assertThat(m).contains("RequestAuthentication"));
   }
 
   private static void apply(String yaml) {

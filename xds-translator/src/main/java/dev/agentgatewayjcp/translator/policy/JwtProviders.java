@@ -34,17 +34,6 @@ final class JwtProviders {
   record Provider(String issuer, List<String> audiences, String jwks, AuthorizationLocation location,
       List<String> problems, boolean rejected) {}
 
-  /** The source name a fetched key set is filed under, or null for inline keys. */
-  static String fetchSource(JwtRule rule) {
-    if (rule.jwks != null && !rule.jwks.isEmpty()) {
-      return null;
-    }
-    if (rule.jwksUri != null && !rule.jwksUri.isEmpty()) {
-      return "jwks:" + rule.jwksUri;
-    }
-    return "issuer:" + rule.issuer;
-  }
-
   static Provider provider(TranslationContext ctx, JwtRule rule, String where) {
     List<String> problems = new ArrayList<>();
     boolean rejected = false;
@@ -106,7 +95,7 @@ final class JwtProviders {
     String jwks = NO_KEYS;
     if (!rejected) {
       String raw;
-      String source = fetchSource(rule);
+      String source = FetchedJwks.sourceFor(rule);
       if (source == null) {
         raw = rule.jwks;
       } else {
