@@ -11,7 +11,8 @@
 #  4. the conformance harness self-test (a real local control plane; the
 #     virtual-kubelet node test runs when we are root);
 #  5. only when AGENTGATEWAY_BIN names a locally built agentgateway v1.4.1:
-#     file mode end to end through the real proxy, and (later) the upstream
+#     file mode end to end through the real proxy (basic, HTTPS, authorization,
+#     secured xDS, egress with TLS origination), and (later) the upstream
 #     Gateway API conformance suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,8 @@ if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   scripts/e2e-authorization.sh
   echo "== Secured xDS end to end (TLS, token file) with agentgateway at $AGENTGATEWAY_BIN"
   scripts/e2e-xds-tls.sh
+  echo "== Egress with TLS origination (ExternalName, XBackend) end to end with agentgateway"
+  scripts/e2e-egress.sh
   echo "== Gateway API conformance suite: NOT RUN. AGENTGATEWAY_BIN is set, but running the suite"
   echo "   against our controller is not wired yet (project issue 4)."
 else

@@ -1,10 +1,13 @@
 package dev.agentgatewayjcp.translator;
 
+import dev.agentgatewayjcp.api.inference.InferencePool;
+import dev.agentgatewayjcp.api.inference.InferencePoolStatus;
 import dev.agentgatewayjcp.api.istio.AuthorizationPolicy;
 import dev.agentgatewayjcp.api.istio.IstioStatus;
 import dev.agentgatewayjcp.api.istio.RequestAuthentication;
 import dev.agentgatewayjcp.translator.address.AddressTranslation;
 import dev.agentgatewayjcp.translator.address.AddressTranslator;
+import dev.agentgatewayjcp.translator.backend.InferencePools;
 import dev.agentgatewayjcp.translator.gateway.GatewayClassTranslator;
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslator;
@@ -18,6 +21,7 @@ import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
 import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
 import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
+import dev.agentgatewayjcp.translator.policy.PlacedTranslation;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
 import dev.agentgatewayjcp.translator.route.L4RouteTranslator;
@@ -142,6 +146,14 @@ public final class Translator {
     }
 
     List<AddressTranslator.ServiceAddresses> perService = new ArrayList<>();
+    // Pools first: workloads merge their parts in object order, and InferencePool sorts before Service.
+    for (InferencePool pool : ctx.list(InputKind.INFERENCE_POOL)) {
+      try {
+        perService.add(AddressTranslator.forInferencePool(ctx, pool));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(pool, e));
+      }
+    }
     for (io.fabric8.kubernetes.api.model.Service service : ctx.list(InputKind.SERVICE)) {
       try {
         AddressTranslator.ServiceAddresses addresses = AddressTranslator.forService(ctx, service);
@@ -154,12 +166,19 @@ public final class Translator {
     }
     AddressTranslation addresses = AddressTranslator.combine(perService);
     Map<GatewayKey, List<XdsResource>> security = securityPolicies(ctx, gateways, statuses, diagnostics);
-    List<BackendTlsPolicyTranslation> policies = new ArrayList<>();
+    List<PlacedTranslation> policies = new ArrayList<>();
     for (BackendTLSPolicy policy : ctx.list(InputKind.BACKEND_TLS_POLICY)) {
       try {
         policies.add(BackendTlsPolicyTranslator.translate(ctx, policy));
       } catch (RuntimeException e) {
         diagnostics.add(failure(policy, e));
+      }
+    }
+    for (InferencePool pool : ctx.list(InputKind.INFERENCE_POOL)) {
+      try {
+        policies.add(InferencePools.translate(ctx, pool));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(pool, e));
       }
     }
     return assemble(ctx, gateways, routes, security, policies, addresses, statuses, diagnostics);
@@ -224,7 +243,7 @@ public final class Translator {
       Map<GatewayKey, GatewayTranslation> gateways,
       List<RouteTranslation> routes,
       Map<GatewayKey, List<XdsResource>> security,
-      List<BackendTlsPolicyTranslation> policies,
+      List<PlacedTranslation> policies,
       AddressTranslation addresses,
       Map<ObjectRef, KubernetesResource> otherStatuses,
       List<Diagnostic> failures) {
@@ -261,12 +280,12 @@ public final class Translator {
     // Policies go to the Gateways whose routes use the Services they target.
     Map<String, java.util.Set<GatewayKey>> users = new HashMap<>();
     services.forEach((gw, names) -> names.forEach(n -> users.computeIfAbsent(n, k -> new TreeSet<>()).add(gw)));
-    for (BackendTlsPolicyTranslation policy : policies) {
+    for (PlacedTranslation policy : policies) {
       BackendTlsPolicyTranslation.Placement placement = policy.place(n -> users.getOrDefault(n, java.util.Set.of()));
       placement.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
       if (placement.status() != null) {
-        statuses.put(policy.policy(), placement.status());
-        diagnostics.addAll(warnings(policy.policy(), placement.status()));
+        statuses.put(policy.object(), placement.status());
+        diagnostics.addAll(warnings(policy.object(), placement.status()));
       }
     }
 
@@ -341,6 +360,10 @@ public final class Translator {
     } else if (status instanceof PolicyStatus ps && !ps.getAncestors().isEmpty()) {
       // Every ancestor carries the same conditions.
       warnings(ref, "", ps.getAncestors().get(0).getConditions(), out);
+    } else if (status instanceof InferencePoolStatus ps) {
+      for (InferencePoolStatus.Parent p : ps.parents) {
+        warnings(ref, "parent " + p.parentRef.name + ": ", p.conditions, out);
+      }
     } else if (status instanceof IstioStatus is) {
       warnings(ref, "", is.conditions, out);
     }

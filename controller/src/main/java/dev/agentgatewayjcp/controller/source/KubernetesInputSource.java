@@ -52,6 +52,12 @@ public final class KubernetesInputSource implements AutoCloseable {
           "BackendTLSPolicy",
           List.of(io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy.class));
 
+  /** Kinds of optional CRDs, and what is off without them (routes to them get BackendNotFound). */
+  private static final java.util.Map<String, String> OPTIONAL_FEATURES =
+      java.util.Map.of(
+          InputKind.XBACKEND.kind(), "egress backendRefs to XBackend (gateway.networking.x-k8s.io)",
+          InputKind.INFERENCE_POOL.kind(), "backendRefs to InferencePool (inference.networking.k8s.io) and pool status");
+
   public KubernetesInputSource(KubernetesClient client, InputStore store) {
     this.client = client;
     this.store = store;
@@ -103,7 +109,12 @@ public final class KubernetesInputSource implements AutoCloseable {
     }
     if (type == null) {
       absentKinds.add(kind.kind());
-      LOG.warn("the cluster does not serve {}; it is treated as empty until the controller restarts", kind);
+      String feature = OPTIONAL_FEATURES.get(kind.kind());
+      if (feature != null) {
+        LOG.info("the cluster does not serve {} (optional CRD): {} are off until the controller restarts", kind, feature);
+      } else {
+        LOG.warn("the cluster does not serve {}; it is treated as empty until the controller restarts", kind);
+      }
       return;
     }
     servedTypes.put(kind.kind(), type);

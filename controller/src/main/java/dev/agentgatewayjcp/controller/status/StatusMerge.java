@@ -21,12 +21,18 @@ public final class StatusMerge {
   /** Kinds whose status is a shared {@code parents} list. */
   public static final Set<String> ROUTE_KINDS = Set.of("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute");
 
+  /**
+   * Other kinds whose status is a shared {@code parents} list of {@code parentRef} entries (the
+   * Inference Extension's InferencePool).
+   */
+  public static final Set<String> PARENT_KINDS = Set.of("InferencePool");
+
   /** Policy kinds whose status is a list of ancestors shared with other controllers. */
   public static final Set<String> POLICY_KINDS = Set.of("BackendTLSPolicy");
 
   /** Whether several controllers share the object's status, each owning its own entries. */
   public static boolean isShared(String kind) {
-    return ROUTE_KINDS.contains(kind) || POLICY_KINDS.contains(kind);
+    return ROUTE_KINDS.contains(kind) || POLICY_KINDS.contains(kind) || PARENT_KINDS.contains(kind);
   }
 
   private StatusMerge() {}
@@ -42,12 +48,20 @@ public final class StatusMerge {
   public static JsonNode merge(String kind, JsonNode live, JsonNode desired, String controllerName) {
     ObjectNode liveStatus = live instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
     if (isShared(kind)) {
-      String listField = ROUTE_KINDS.contains(kind) ? "parents" : "ancestors";
-      String refField = ROUTE_KINDS.contains(kind) ? "parentRef" : "ancestorRef";
+      boolean parentList = ROUTE_KINDS.contains(kind) || PARENT_KINDS.contains(kind);
+      String listField = parentList ? "parents" : "ancestors";
+      String refField = parentList ? "parentRef" : "ancestorRef";
       ArrayNode parents = JsonNodeFactory.instance.arrayNode();
       ArrayNode liveParents = liveStatus.path(listField) instanceof ArrayNode a ? a : JsonNodeFactory.instance.arrayNode();
       for (JsonNode entry : liveParents) {
-        if (!controllerName.equals(entry.path("controllerName").asText())) {
+        // The Inference Extension creates a pool with a placeholder parent (kind Status, name
+        // default) meaning "no controller has reported yet"; it goes once we report.
+        boolean placeholder =
+            PARENT_KINDS.contains(kind)
+                && desired != null
+                && "Status".equals(entry.path(refField).path("kind").asText())
+                && "default".equals(entry.path(refField).path("name").asText());
+        if (!controllerName.equals(entry.path("controllerName").asText()) && !placeholder) {
           parents.add(entry.deepCopy());
         }
       }
@@ -60,7 +74,7 @@ public final class StatusMerge {
         }
       }
       ObjectNode result = liveStatus;
-      if (parents.isEmpty() && ROUTE_KINDS.contains(kind)) {
+      if (parents.isEmpty() && parentList) {
         result.remove(listField);
       } else {
         // A policy's ancestors list is required by its schema, even when empty.

@@ -40,4 +40,27 @@ class StatusMergeTest {
     assertThat(removed.path("ancestors")).hasSize(1);
     assertThat(StatusMerge.merge("BackendTLSPolicy", json("{}"), null, US).has("ancestors")).isTrue();
   }
+
+  @Test
+  void inferencePoolParentsDropThePlaceholderAndKeepOtherControllers() throws Exception {
+    JsonNode live = json("""
+        {'parents': [
+          {'parentRef': {'kind': 'Status', 'name': 'default'}, 'conditions': []},
+          {'parentRef': {'name': 'theirs'}, 'controllerName': 'example.com/other', 'conditions': []}]}
+        """);
+    JsonNode desired = json("""
+        {'parents': [
+          {'parentRef': {'group': 'gateway.networking.k8s.io', 'kind': 'Gateway', 'name': 'gw'},
+           'controllerName': '%s', 'conditions': [{'type': 'Accepted', 'status': 'True'}]}]}
+        """.formatted(US));
+    JsonNode merged = StatusMerge.merge("InferencePool", live, desired, US);
+    assertThat(merged.path("parents")).hasSize(2);
+    assertThat(merged.path("parents").get(0).path("controllerName").asText()).isEqualTo("example.com/other");
+    assertThat(merged.path("parents").get(1).path("parentRef").path("name").asText()).isEqualTo("gw");
+
+    // Not ours any more: our entry goes, the others (and the placeholder we did not replace) stay.
+    JsonNode removed = StatusMerge.merge("InferencePool", live, null, US);
+    assertThat(removed.path("parents")).hasSize(2);
+    assertThat(StatusMerge.merge("InferencePool", json("{}"), null, US).has("parents")).isFalse();
+  }
 }

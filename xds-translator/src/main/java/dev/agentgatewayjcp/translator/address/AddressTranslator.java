@@ -11,6 +11,8 @@ import dev.agentgatewayjcp.api.workload.PortList;
 import dev.agentgatewayjcp.api.workload.Workload;
 import dev.agentgatewayjcp.api.workload.WorkloadStatus;
 import dev.agentgatewayjcp.api.workload.WorkloadType;
+import dev.agentgatewayjcp.api.inference.InferencePool;
+import dev.agentgatewayjcp.translator.backend.InferencePools;
 import dev.agentgatewayjcp.translator.input.InputIndex;
 import dev.agentgatewayjcp.translator.input.InputKind;
 import dev.agentgatewayjcp.translator.input.ObjectRef;
@@ -122,6 +124,79 @@ public final class AddressTranslator {
         name,
         XdsResource.of(name, Address.newBuilder().setService(out).build()),
         built);
+  }
+
+  /**
+   * What one InferencePool contributes: a Service entry without a VIP under the pool's hostname,
+   * one port per target port (service port = target port, so an endpoint picker may choose any
+   * of them), and a Workload part per running Pod the selector matches.
+   */
+  public static ServiceAddresses forInferencePool(TranslationContext ctx, InferencePool pool) {
+    String ns = pool.getMetadata().getNamespace();
+    String name = pool.getMetadata().getName();
+    String hostname = ctx.settings().inferencePoolHostname(name, ns);
+    String addressName = ns + "/" + hostname;
+    List<Integer> ports = InferencePools.targetPorts(pool);
+    AppProtocol protocol =
+        "kubernetes.io/h2c".equals(pool.getSpec() == null ? null : pool.getSpec().appProtocol)
+            ? AppProtocol.HTTP2
+            : AppProtocol.HTTP11;
+    var out =
+        dev.agentgatewayjcp.api.workload.Service.newBuilder()
+            .setName(name)
+            .setNamespace(ns)
+            .setHostname(hostname);
+    PortList.Builder mapping = PortList.newBuilder();
+    for (int port : ports) {
+      out.addPorts(Port.newBuilder().setServicePort(port).setTargetPort(port).setAppProtocol(protocol));
+      mapping.addPorts(Port.newBuilder().setServicePort(port).setTargetPort(port));
+    }
+    Map<String, String> selector =
+        pool.getSpec() == null || pool.getSpec().selector == null || pool.getSpec().selector.matchLabels == null
+            ? Map.of()
+            : pool.getSpec().selector.matchLabels;
+    TreeMap<String, Workload> workloads = new TreeMap<>();
+    String cluster = ctx.settings().clusterId();
+    // An empty selector would select every Pod of the namespace; the API forbids it, so select none.
+    for (Pod pod : selector.isEmpty() ? List.<Pod>of() : ctx.listInNamespace(InputKind.POD, ns)) {
+      Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+      if (!labels.entrySet().containsAll(selector.entrySet()) || pod.getStatus() == null) {
+        continue;
+      }
+      List<String> ips = new ArrayList<>();
+      if (pod.getStatus().getPodIPs() != null && !pod.getStatus().getPodIPs().isEmpty()) {
+        pod.getStatus().getPodIPs().forEach(ip -> ips.add(ip.getIp()));
+      } else if (pod.getStatus().getPodIP() != null) {
+        ips.add(pod.getStatus().getPodIP());
+      }
+      if (ips.isEmpty() || "Succeeded".equals(pod.getStatus().getPhase()) || "Failed".equals(pod.getStatus().getPhase())) {
+        continue;
+      }
+      String podName = pod.getMetadata().getName();
+      String uid = cluster + "//Pod/" + ns + "/" + podName;
+      Workload.Builder w = podWorkload(uid, ns, podName, cluster, pod);
+      Set<ByteString> known = new LinkedHashSet<>();
+      for (String ip : ips) {
+        IpAddresses.parse(ip).filter(known::add).ifPresent(w::addAddresses);
+      }
+      boolean ready =
+          pod.getStatus().getConditions() != null
+              && pod.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (ready && pod.getMetadata().getDeletionTimestamp() == null) {
+        w.setStatus(WorkloadStatus.HEALTHY);
+      }
+      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+        w.setNode(pod.getSpec().getNodeName());
+      }
+      w.putServices(addressName, mapping.build());
+      workloads.put(uid, w.build());
+    }
+    return new ServiceAddresses(
+        ObjectRef.of(pool),
+        addressName,
+        XdsResource.of(addressName, Address.newBuilder().setService(out).build()),
+        workloads);
   }
 
   /** The Service entry, or null for kinds of Service the proxy cannot reach (ExternalName). */

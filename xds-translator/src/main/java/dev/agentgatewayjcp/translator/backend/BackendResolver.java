@@ -1,6 +1,11 @@
 package dev.agentgatewayjcp.translator.backend;
 
+import dev.agentgatewayjcp.api.gatewayx.XBackend;
+import dev.agentgatewayjcp.api.inference.InferencePool;
 import dev.agentgatewayjcp.api.resource.BackendReference;
+import dev.agentgatewayjcp.translator.output.XdsResource;
+import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
+import java.util.List;
 import dev.agentgatewayjcp.translator.input.InputKind;
 import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.reference.ReferenceGrants;
@@ -12,6 +17,11 @@ import dev.agentgatewayjcp.translator.reference.ReferenceGrants;
  * <p>An unusable reference is still returned in a form the proxy cannot resolve (a Service it has
  * never heard of, or no reference at all), so that the weighted share of traffic it stands for
  * fails with HTTP 500 while the other backends keep working, as Gateway API requires.
+ *
+ * <p>Besides Services it resolves ExternalName Services and XBackends (to a static agentgateway
+ * Backend the proxy resolves by DNS, with TLS inlined) and InferencePools (to the pool's
+ * synthetic Service plus its endpoint-picker Policies). Resources a reference needs are returned
+ * with it; several routes may return the same resource, which is then sent once.
  */
 public final class BackendResolver {
 
@@ -25,7 +35,21 @@ public final class BackendResolver {
    * @param message null when resolved, else a human readable explanation
    */
   public record Resolved(
-      BackendReference reference, String serviceAddress, String reason, String message) {
+      BackendReference reference,
+      String serviceAddress,
+      String reason,
+      String message,
+      List<String> moreAddresses,
+      List<XdsResource> resources) {
+    public Resolved(BackendReference reference, String serviceAddress, String reason, String message) {
+      this(reference, serviceAddress, reason, message, List.of(), List.of());
+    }
+
+    public Resolved {
+      moreAddresses = List.copyOf(moreAddresses);
+      resources = List.copyOf(resources);
+    }
+
     public boolean ok() {
       return reason == null;
     }
@@ -50,6 +74,12 @@ public final class BackendResolver {
       Integer port) {
     String g = group == null ? "" : group;
     String k = kind == null ? "Service" : kind;
+    if (XBackend.GROUP.equals(g) && "XBackend".equals(k)) {
+      return ExternalBackends.xbackend(ctx, routeKind, routeNamespace, name, namespace, port);
+    }
+    if (InferencePool.GROUP.equals(g) && "InferencePool".equals(k)) {
+      return InferencePools.resolve(ctx, routeKind, routeNamespace, name, namespace, port);
+    }
     if (!g.isEmpty() || !"Service".equals(k)) {
       return new Resolved(
           BackendReference.getDefaultInstance(),
@@ -83,9 +113,13 @@ public final class BackendResolver {
                 BackendReference.Service.newBuilder().setNamespace(ns).setHostname(hostname))
             .setPort(port)
             .build();
-    if (ctx.get(InputKind.SERVICE, ns, name).isEmpty()) {
+    var service = ctx.get(InputKind.SERVICE, ns, name);
+    if (service.isEmpty()) {
       return new Resolved(
           reference, null, "BackendNotFound", "backend(" + hostname + ") not found");
+    }
+    if (BackendTlsPolicyTranslator.isExternalName(service.get())) {
+      return ExternalBackends.externalName(ctx, routeKind, service.get(), port, ns + "/" + hostname);
     }
     return new Resolved(reference, ns + "/" + hostname, null, null);
   }

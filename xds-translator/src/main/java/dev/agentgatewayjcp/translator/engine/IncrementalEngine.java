@@ -19,6 +19,9 @@ import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
 import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
+import dev.agentgatewayjcp.translator.policy.PlacedTranslation;
+import dev.agentgatewayjcp.translator.backend.InferencePools;
+import dev.agentgatewayjcp.api.inference.InferencePool;
 import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
 import dev.agentgatewayjcp.translator.route.HttpRouteTranslator;
@@ -69,7 +72,10 @@ public final class IncrementalEngine {
   private enum NodeKind {
     CLASS,
     SERVICE,
-    /** One BackendTLSPolicy; placed on Gateways once routes have said which Services they use. */
+    /**
+     * One BackendTLSPolicy or InferencePool report; placed on Gateways once routes have said
+     * which Services they use.
+     */
     BACKEND_TLS_POLICY,
     GATEWAY,
     /** A Gateway's Istio security policies; runs after its Gateway. */
@@ -108,7 +114,7 @@ public final class IncrementalEngine {
       };
 
   // BackendTLSPolicies: translated alone, placed on the Gateways that use their Services.
-  private final Map<ObjectRef, BackendTlsPolicyTranslation> policies = new HashMap<>();
+  private final Map<ObjectRef, PlacedTranslation> policies = new HashMap<>();
   private final Map<String, Set<ObjectRef>> policiesByService = new HashMap<>();
   private final Map<ObjectRef, BackendTlsPolicyTranslation.Placement> placements = new HashMap<>();
 
@@ -116,6 +122,7 @@ public final class IncrementalEngine {
   private final Map<GatewayKey, TreeMap<String, XdsResource>> resources = new HashMap<>();
   private final Map<GatewayKey, Map<String, Integer>> attached = new HashMap<>();
   private final Map<GatewayKey, Map<String, Integer>> serviceUse = new HashMap<>();
+  private final Map<GatewayKey, Map<String, Integer>> routeResourceHolders = new HashMap<>();
   private final Map<String, Set<GatewayKey>> serviceUsers = new HashMap<>();
   private final Map<GatewayKey, SortedSet<String>> addressNames = new HashMap<>();
   private final TreeMap<String, XdsResource> addresses = new TreeMap<>();
@@ -216,8 +223,7 @@ public final class IncrementalEngine {
           }
         }
       }
-      NodeKind own = ownNode(kind);
-      if (own != null) {
+      for (NodeKind own : ownNodes(kind)) {
         dirty.get(own).add(new Node(own, ref));
       }
     }
@@ -288,24 +294,27 @@ public final class IncrementalEngine {
     return new TranslationResult(outputs, new TreeMap<>(addresses), new TreeMap<>(statuses), diagnostics);
   }
 
-  private static NodeKind ownNode(InputKind<?> kind) {
+  private static List<NodeKind> ownNodes(InputKind<?> kind) {
     if (kind == InputKind.GATEWAY_CLASS) {
-      return NodeKind.CLASS;
+      return List.of(NodeKind.CLASS);
     } else if (kind == InputKind.GATEWAY) {
-      return NodeKind.GATEWAY;
+      return List.of(NodeKind.GATEWAY);
     } else if (kind == InputKind.HTTP_ROUTE
         || kind == InputKind.GRPC_ROUTE
         || kind == InputKind.TLS_ROUTE
         || kind == InputKind.TCP_ROUTE) {
-      return NodeKind.ROUTE;
+      return List.of(NodeKind.ROUTE);
     } else if (kind == InputKind.SERVICE) {
-      return NodeKind.SERVICE;
+      return List.of(NodeKind.SERVICE);
     } else if (kind == InputKind.AUTHORIZATION_POLICY || kind == InputKind.REQUEST_AUTHENTICATION) {
-      return NodeKind.ISTIO_POLICY;
+      return List.of(NodeKind.ISTIO_POLICY);
     } else if (kind == InputKind.BACKEND_TLS_POLICY) {
-      return NodeKind.BACKEND_TLS_POLICY;
+      return List.of(NodeKind.BACKEND_TLS_POLICY);
+    } else if (kind == InputKind.INFERENCE_POOL) {
+      // A pool is both an address (its synthetic Service) and a placed report (its status).
+      return List.of(NodeKind.SERVICE, NodeKind.BACKEND_TLS_POLICY);
     }
-    return null;
+    return List.of();
   }
 
   private static void addAll(EnumMap<NodeKind, Set<Node>> dirty, Set<Node> nodes) {
@@ -363,12 +372,16 @@ public final class IncrementalEngine {
   private void recomputeService(Node node, Step step) {
     ReadSet reads = new ReadSet();
     TranslationContext ctx = plain.withListener(reads);
-    var service = ctx.get(InputKind.SERVICE, node.ref().namespace(), node.ref().name()).orElse(null);
+    InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
+    HasMetadata service = ctx.get(kind, node.ref().namespace(), node.ref().name()).orElse(null);
     AddressTranslator.ServiceAddresses now = null;
     Diagnostic failure = null;
     if (service != null) {
       try {
-        now = AddressTranslator.forService(ctx, service);
+        now =
+            service instanceof InferencePool pool
+                ? AddressTranslator.forInferencePool(ctx, pool)
+                : AddressTranslator.forService(ctx, (io.fabric8.kubernetes.api.model.Service) service);
       } catch (RuntimeException e) {
         failure = Translator.failure(service, e);
       }
@@ -521,7 +534,7 @@ public final class IncrementalEngine {
         now == null ? Set.of() : now.attachments();
     boolean attachmentsChanged = !oldAttachments.equals(newAttachments);
     if (before != null) {
-      before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));
+      before.resources().forEach((gw, list) -> list.forEach(r -> releaseRouteResource(gw, r.name(), step)));
       for (RouteTranslation.ListenerAttachment a : before.attachments()) {
         attached.get(a.gateway()).merge(a.listener(), -1, Integer::sum);
         if (attachmentsChanged) {
@@ -532,7 +545,7 @@ public final class IncrementalEngine {
       routes.remove(node.ref());
     }
     if (now != null) {
-      now.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), r)));
+      now.resources().forEach((gw, list) -> list.forEach(r -> holdRouteResource(gw, r, step)));
       for (RouteTranslation.ListenerAttachment a : now.attachments()) {
         attached.computeIfAbsent(a.gateway(), k -> new HashMap<>()).merge(a.listener(), 1, Integer::sum);
         if (attachmentsChanged) {
@@ -608,20 +621,23 @@ public final class IncrementalEngine {
   private void recomputeBackendTlsPolicy(Node node, Step step) {
     ReadSet reads = new ReadSet();
     TranslationContext ctx = plain.withListener(reads);
-    BackendTLSPolicy policy =
-        ctx.get(InputKind.BACKEND_TLS_POLICY, node.ref().namespace(), node.ref().name()).orElse(null);
-    BackendTlsPolicyTranslation now = null;
+    InputKind<?> kind = view.kindOf(node.ref()).orElseThrow();
+    HasMetadata policy = ctx.get(kind, node.ref().namespace(), node.ref().name()).orElse(null);
+    PlacedTranslation now = null;
     Diagnostic failure = null;
     if (policy != null) {
       try {
-        now = BackendTlsPolicyTranslator.translate(ctx, policy);
+        now =
+            policy instanceof InferencePool pool
+                ? InferencePools.translate(ctx, pool)
+                : BackendTlsPolicyTranslator.translate(ctx, (BackendTLSPolicy) policy);
       } catch (RuntimeException e) {
         failure = Translator.failure(policy, e);
       }
     }
     record(node, policy == null ? null : reads);
     setFailure(node.ref(), failure);
-    BackendTlsPolicyTranslation before = policies.get(node.ref());
+    PlacedTranslation before = policies.get(node.ref());
     if (Objects.equals(before, now)) {
       return;
     }
@@ -646,7 +662,7 @@ public final class IncrementalEngine {
 
   /** Puts a policy's resources on the Gateways that use its Services now, and its status. */
   private void placePolicy(ObjectRef ref, Step step) {
-    BackendTlsPolicyTranslation translation = policies.get(ref);
+    PlacedTranslation translation = policies.get(ref);
     BackendTlsPolicyTranslation.Placement now =
         translation == null ? null : translation.place(n -> serviceUsers.getOrDefault(n, Set.of()));
     BackendTlsPolicyTranslation.Placement before = placements.remove(ref);
@@ -723,6 +739,27 @@ public final class IncrementalEngine {
       }
     }
     return affected;
+  }
+
+  /**
+   * Routes may send the same resource (a Backend for an external host, a pool's Policies): it
+   * stays while any route of the Gateway still sends it.
+   */
+  private void holdRouteResource(GatewayKey gw, XdsResource r, Step step) {
+    routeResourceHolders.computeIfAbsent(gw, k -> new HashMap<>()).merge(r.name(), 1, Integer::sum);
+    step.putResource(gw, r.name(), r);
+  }
+
+  private void releaseRouteResource(GatewayKey gw, String name, Step step) {
+    Map<String, Integer> holders = routeResourceHolders.get(gw);
+    int left = holders.merge(name, -1, Integer::sum);
+    if (left == 0) {
+      holders.remove(name);
+      if (holders.isEmpty()) {
+        routeResourceHolders.remove(gw);
+      }
+      step.putResource(gw, name, null);
+    }
   }
 
   private void useService(GatewayKey gw, String service, int delta, Step step) {

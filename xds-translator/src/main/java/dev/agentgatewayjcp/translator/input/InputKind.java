@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.translator.input;
 
+import dev.agentgatewayjcp.api.gatewayx.XBackend;
+import dev.agentgatewayjcp.api.inference.InferencePool;
 import dev.agentgatewayjcp.api.istio.AuthorizationPolicy;
 import dev.agentgatewayjcp.api.istio.FetchedJwks;
 import dev.agentgatewayjcp.api.istio.RequestAuthentication;
@@ -57,6 +59,11 @@ public final class InputKind<T extends HasMetadata> {
       new InputKind<>("AuthorizationPolicy", AuthorizationPolicy.class, true);
   public static final InputKind<RequestAuthentication> REQUEST_AUTHENTICATION =
       new InputKind<>("RequestAuthentication", RequestAuthentication.class, true);
+  /** Gateway API's experimental external destination; optional CRD. */
+  public static final InputKind<XBackend> XBACKEND = new InputKind<>("XBackend", XBackend.class, true);
+  /** The Inference Extension's model-server pool; optional CRD. */
+  public static final InputKind<InferencePool> INFERENCE_POOL =
+      new InputKind<>("InferencePool", InferencePool.class, true);
   /** Key sets the controller fetched for RequestAuthentication (never read from a cluster). */
   public static final InputKind<FetchedJwks> FETCHED_JWKS =
       new InputKind<>("FetchedJwks", FetchedJwks.class, false);
@@ -80,7 +87,9 @@ public final class InputKind<T extends HasMetadata> {
           POD,
           AUTHORIZATION_POLICY,
           REQUEST_AUTHENTICATION,
-          FETCHED_JWKS);
+          FETCHED_JWKS,
+          XBACKEND,
+          INFERENCE_POOL);
 
   private final String kind;
   private final Class<T> type;

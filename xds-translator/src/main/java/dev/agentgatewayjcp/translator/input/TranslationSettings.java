@@ -37,6 +37,17 @@ public record TranslationSettings(
     return new TranslationSettings(DEFAULT_CONTROLLER_NAME, "cluster.local", "Kubernetes", clock);
   }
 
+  /** The hostname an InferencePool is published under (the Address stream's synthetic Service). */
+  public String inferencePoolHostname(String name, String namespace) {
+    return name + "." + namespace + ".inference." + domainSuffix;
+  }
+
+  /** Whether a hostname is inside the cluster's own DNS domain (not an external destination). */
+  public boolean isClusterHostname(String hostname) {
+    String h = hostname.toLowerCase(java.util.Locale.ROOT);
+    return h.equals(domainSuffix) || h.endsWith("." + domainSuffix);
+  }
+
   /** The FQDN of a Service. */
   public String serviceHostname(String name, String namespace) {
     return name + "." + namespace + ".svc." + domainSuffix;

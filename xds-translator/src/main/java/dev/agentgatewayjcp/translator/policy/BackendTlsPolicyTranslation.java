@@ -27,7 +27,8 @@ import java.util.function.Function;
  * @param controllerName our controller name, for ancestor entries
  */
 public record BackendTlsPolicyTranslation(
-    ObjectRef policy, List<Target> targets, List<Condition> conditions, String controllerName) {
+    ObjectRef policy, List<Target> targets, List<Condition> conditions, String controllerName)
+    implements PlacedTranslation {
 
   /**
    * Target is the Policy resource for one targeted Service.
@@ -39,13 +40,19 @@ public record BackendTlsPolicyTranslation(
   public record Target(String serviceAddress, XdsResource resource) {}
 
   /**
-   * Placement is where a policy ends up: its resources per Gateway and its status.
+   * Placement is where a placed object ends up: its resources per Gateway and its status.
    *
-   * @param resources the Policy resources each ancestor Gateway is sent
-   * @param status the status with one ancestor per Gateway, or null when no Gateway of ours uses
-   *     a targeted Service (then the policy has no entries of ours)
+   * @param resources the resources each Gateway is sent
+   * @param status the status with one entry per Gateway, or null when no Gateway of ours uses
+   *     a named Service (then the object has no entries of ours)
    */
-  public record Placement(TreeMap<GatewayKey, List<XdsResource>> resources, PolicyStatus status) {}
+  public record Placement(
+      TreeMap<GatewayKey, List<XdsResource>> resources, io.fabric8.kubernetes.api.model.KubernetesResource status) {}
+
+  @Override
+  public ObjectRef object() {
+    return policy;
+  }
 
   public BackendTlsPolicyTranslation {
     targets = List.copyOf(targets);
@@ -53,6 +60,7 @@ public record BackendTlsPolicyTranslation(
   }
 
   /** The Service address names the policy targets. */
+  @Override
   public Set<String> serviceAddresses() {
     Set<String> out = new TreeSet<>();
     targets.forEach(t -> out.add(t.serviceAddress()));
@@ -60,6 +68,7 @@ public record BackendTlsPolicyTranslation(
   }
 
   /** Places the policy, given which Gateways use each Service address. */
+  @Override
   public Placement place(Function<String, Set<GatewayKey>> usersOfService) {
     TreeMap<GatewayKey, List<XdsResource>> resources = new TreeMap<>();
     SortedSet<GatewayKey> ancestors = new TreeSet<>();

@@ -53,24 +53,7 @@ public final class BackendTlsPolicyTranslator {
     conditions.set("Accepted", true, "Accepted", "Configuration is valid");
     conditions.set("ResolvedRefs", true, "ResolvedRefs", "All references resolved");
     var spec = policy.getSpec();
-    BackendTLSPolicyValidation validation = spec == null ? null : spec.getValidation();
-    BackendPolicySpec.BackendTLS.Builder tls = BackendPolicySpec.BackendTLS.newBuilder();
-    if (validation == null) {
-      conditions.set("Accepted", false, "Invalid", "spec.validation is required");
-    } else {
-      caBundle(ctx, ns, validation, tls, conditions);
-      if (validation.getHostname() != null && !validation.getHostname().isEmpty()) {
-        tls.setHostname(validation.getHostname());
-      }
-      if (validation.getSubjectAltNames() != null) {
-        for (SubjectAltName san : validation.getSubjectAltNames()) {
-          String value = "URI".equals(san.getType()) ? san.getUri() : san.getHostname();
-          if (value != null && !value.isEmpty()) {
-            tls.addVerifySubjectAltNames(value);
-          }
-        }
-      }
-    }
+    BackendPolicySpec.BackendTLS.Builder tls = tlsOf(ctx, policy, conditions);
 
     List<BackendTlsPolicyTranslation.Target> targets = new ArrayList<>();
     List<String> lost = new ArrayList<>();
@@ -104,6 +87,12 @@ public final class BackendTlsPolicyTranslator {
         targets.add(new BackendTlsPolicyTranslation.Target(address, null));
         continue;
       }
+      if (isExternalName(service)) {
+        // Routes inline the TLS settings into the Backend they send for an ExternalName
+        // Service (see forExternalName); the policy only reports on the Gateways using it.
+        targets.add(new BackendTlsPolicyTranslation.Target(address, null));
+        continue;
+      }
       String key = ns + "/" + name + ":backend-tls:" + address + (port == null ? "" : ":" + port);
       PolicyTarget.ServiceTarget.Builder target =
           PolicyTarget.ServiceTarget.newBuilder().setNamespace(ns).setHostname(hostname);
@@ -132,6 +121,99 @@ public final class BackendTlsPolicyTranslator {
     }
     return new BackendTlsPolicyTranslation(
         ObjectRef.of(policy), targets, conditions.toList(), ctx.settings().controllerName());
+  }
+
+  /** The TLS settings of a policy, with its problems set on {@code conditions}. */
+  private static BackendPolicySpec.BackendTLS.Builder tlsOf(
+      TranslationContext ctx, BackendTLSPolicy policy, ConditionList conditions) {
+    var spec = policy.getSpec();
+    BackendTLSPolicyValidation validation = spec == null ? null : spec.getValidation();
+    if (validation == null) {
+      conditions.set("Accepted", false, "Invalid", "spec.validation is required");
+      return BackendPolicySpec.BackendTLS.newBuilder();
+    }
+    return validationTls(ctx, policy.getMetadata().getNamespace(), validation, conditions);
+  }
+
+  /**
+   * The BackendTLS settings for a Gateway API TLS validation block (of a BackendTLSPolicy or an
+   * XBackend): CA bundle, SNI hostname and subject alternative names; problems are set on {@code
+   * conditions} and an unusable CA bundle fails closed.
+   */
+  public static BackendPolicySpec.BackendTLS.Builder validationTls(
+      TranslationContext ctx, String ns, BackendTLSPolicyValidation validation, ConditionList conditions) {
+    BackendPolicySpec.BackendTLS.Builder tls = BackendPolicySpec.BackendTLS.newBuilder();
+    caBundle(ctx, ns, validation, tls, conditions);
+    if (validation.getHostname() != null && !validation.getHostname().isEmpty()) {
+      tls.setHostname(validation.getHostname());
+    }
+    if (validation.getSubjectAltNames() != null) {
+      for (SubjectAltName san : validation.getSubjectAltNames()) {
+        String value = "URI".equals(san.getType()) ? san.getUri() : san.getHostname();
+        if (value != null && !value.isEmpty()) {
+          tls.addVerifySubjectAltNames(value);
+        }
+      }
+    }
+    return tls;
+  }
+
+  /** Whether a Service is of type ExternalName. */
+  public static boolean isExternalName(Service service) {
+    return service.getSpec() != null && "ExternalName".equals(service.getSpec().getType());
+  }
+
+  /**
+   * The TLS settings for connections to port {@code port} of an ExternalName Service: from the
+   * winning policy that targets the Service port by name, else from the winning policy that
+   * targets the whole Service; empty when no policy targets it.
+   */
+  public static java.util.Optional<BackendPolicySpec.BackendTLS> forExternalName(
+      TranslationContext ctx, Service service, int port) {
+    String ns = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    String section = null;
+    if (service.getSpec().getPorts() != null) {
+      for (ServicePort p : service.getSpec().getPorts()) {
+        if (p.getPort() != null && p.getPort() == port && p.getName() != null && !p.getName().isEmpty()) {
+          section = p.getName();
+        }
+      }
+    }
+    for (String s : section == null ? new String[] {null} : new String[] {section, null}) {
+      LocalPolicyTargetReferenceWithSectionName target = new LocalPolicyTargetReferenceWithSectionName();
+      target.setGroup("");
+      target.setKind("Service");
+      target.setName(name);
+      target.setSectionName(s);
+      BackendTLSPolicy best = null;
+      for (BackendTLSPolicy candidate : ctx.listInNamespace(InputKind.BACKEND_TLS_POLICY, ns)) {
+        if (targets(candidate, target) && (best == null || older(candidate, best))) {
+          best = candidate;
+        }
+      }
+      if (best != null) {
+        ConditionList ignored = new ConditionList(ctx.clock(), null);
+        return java.util.Optional.of(tlsOf(ctx, best, ignored).build());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static boolean targets(BackendTLSPolicy policy, LocalPolicyTargetReferenceWithSectionName target) {
+    if (policy.getSpec() == null || policy.getSpec().getTargetRefs() == null) {
+      return false;
+    }
+    for (LocalPolicyTargetReferenceWithSectionName ref : policy.getSpec().getTargetRefs()) {
+      String group = ref.getGroup() == null ? "" : ref.getGroup();
+      if (group.isEmpty()
+          && Objects.equals(ref.getKind(), target.getKind())
+          && Objects.equals(ref.getName(), target.getName())
+          && Objects.equals(ref.getSectionName(), target.getSectionName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The policy that wins a target among those in the namespace naming the same Service and section. */

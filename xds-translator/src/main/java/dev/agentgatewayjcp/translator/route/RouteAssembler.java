@@ -126,6 +126,7 @@ final class RouteAssembler {
         addresses
             .computeIfAbsent(listener.gateway(), k -> new TreeSet<>())
             .addAll(problems.serviceAddresses());
+        problems.backendResources().forEach(r -> out.put(r.name(), r));
         for (RuleOutput rule : rules) {
           if (perMatch) {
             for (int m = 0; m < rule.matches().size(); m++) {

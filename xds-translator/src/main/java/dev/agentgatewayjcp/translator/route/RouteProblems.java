@@ -1,6 +1,7 @@
 package dev.agentgatewayjcp.translator.route;
 
 import dev.agentgatewayjcp.translator.backend.BackendResolver;
+import dev.agentgatewayjcp.translator.output.XdsResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,12 +19,15 @@ final class RouteProblems {
   private String invalidReason;
   private String routeRejection;
   private final Set<String> serviceAddresses = new TreeSet<>();
+  private final java.util.TreeMap<String, XdsResource> backendResources = new java.util.TreeMap<>();
 
   /** Records a backend resolution: its address when usable, its first problem otherwise. */
   void backend(BackendResolver.Resolved resolved) {
     if (resolved.serviceAddress() != null) {
       serviceAddresses.add(resolved.serviceAddress());
     }
+    serviceAddresses.addAll(resolved.moreAddresses());
+    resolved.resources().forEach(r -> backendResources.put(r.name(), r));
     if (!resolved.ok()) {
       resolvedRefs(resolved.reason(), resolved.message());
     }
@@ -75,5 +79,10 @@ final class RouteProblems {
 
   Set<String> serviceAddresses() {
     return serviceAddresses;
+  }
+
+  /** Resources the route's backends need (external Backends, endpoint-picker Policies), by name. */
+  java.util.Collection<XdsResource> backendResources() {
+    return backendResources.values();
   }
 }

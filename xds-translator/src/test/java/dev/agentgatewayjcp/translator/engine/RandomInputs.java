@@ -63,9 +63,13 @@ final class RandomInputs {
 
   /** One random object of a random kind. */
   HasMetadata next() {
-    int kind = random.nextInt(112);
+    int kind = random.nextInt(124);
     String yaml;
-    if (kind >= 100) {
+    if (kind >= 118) {
+      yaml = inferencePool();
+    } else if (kind >= 112) {
+      yaml = xbackend();
+    } else if (kind >= 100) {
       yaml = kind < 105 ? authorizationPolicy() : kind < 110 ? requestAuthentication() : fetchedJwks();
     } else if (kind < 4) {
       yaml = gatewayClass();
@@ -215,7 +219,15 @@ final class RandomInputs {
   }
 
   private String backendRef() {
-    String ref = "{name: svc-%d, port: 8080, weight: %d".formatted(random.nextInt(4), random.nextInt(3));
+    if (chance(8)) {
+      return "{group: gateway.networking.x-k8s.io, kind: XBackend, name: xb-%d%s}"
+          .formatted(random.nextInt(3), chance(20) ? ", namespace: " + ns() : "");
+    }
+    if (chance(8)) {
+      return "{group: inference.networking.k8s.io, kind: InferencePool, name: pool-%d%s}"
+          .formatted(random.nextInt(3), chance(30) ? ", port: " + pick(new Integer[] {8000, 8001}) : "");
+    }
+    String ref = "{name: svc-%d, port: %d, weight: %d".formatted(random.nextInt(4), chance(10) ? 443 : 8080, random.nextInt(3));
     if (chance(20)) {
       ref += ", namespace: " + ns();
     }
@@ -223,6 +235,36 @@ final class RandomInputs {
       ref += ", group: example.com, kind: Thing";
     }
     return ref + "}";
+  }
+
+  private String xbackend() {
+    String tls = switch (random.nextInt(4)) {
+      case 0 -> "";
+      case 1 -> "  tls: {mode: None}\n";
+      case 2 -> "  tls: {mode: ServerOnly, validation: {caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca-%d}], hostname: a.example.com}}\n"
+          .formatted(random.nextInt(2));
+      default -> "  tls: {mode: ServerOnly}\n";
+    };
+    return ("apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XBackend\n"
+            + "metadata: {name: xb-%d, namespace: %s}\n"
+            + "spec:\n  type: ExternalHostname\n  externalHostname: {hostname: %s}\n  port: {port: %d}\n%s")
+        .formatted(random.nextInt(3), ns(), pick(new String[] {"api.example.com", "x.svc.cluster.local"}),
+            pick(new Integer[] {443, 8080}), tls);
+  }
+
+  private String inferencePool() {
+    StringBuilder sb = new StringBuilder("apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\n");
+    sb.append("metadata: {name: pool-%d, namespace: %s, generation: %d}\nspec:\n".formatted(random.nextInt(3), ns(), 1 + random.nextInt(2)));
+    sb.append("  selector: {matchLabels: {app: app-%d}}\n".formatted(random.nextInt(2)));
+    sb.append(chance(50) ? "  targetPorts: [{number: 8000}, {number: 8001}]\n" : "  targetPorts: [{number: 8000}]\n");
+    if (chance(30)) {
+      sb.append("  appProtocol: kubernetes.io/h2c\n");
+    }
+    if (chance(80)) {
+      sb.append("  endpointPickerRef: {name: svc-%d, port: {number: %d}, failureMode: %s}\n"
+          .formatted(random.nextInt(4), chance(80) ? 8080 : 9002, pick(new String[] {"FailOpen", "FailClose"})));
+    }
+    return sb.toString();
   }
 
   private String httpRoute() {
@@ -315,7 +357,7 @@ final class RandomInputs {
 
   private String service() {
     String name = chance(15) ? "gw-" + random.nextInt(3) : "svc-" + random.nextInt(4);
-    if (chance(10)) {
+    if (chance(20)) {
       return "apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: %s}\nspec: {type: ExternalName, externalName: example.org}\n"
           .formatted(name, ns());
     }
@@ -357,9 +399,11 @@ final class RandomInputs {
   private String pod() {
     return ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-%d\n  namespace: %s\n  labels: {app: app-%d, pod-template-hash: abc}\n"
             + "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: app-%d-abc, uid: u, controller: true}]\n%s"
-            + "spec:\n  serviceAccountName: sa-%d\n  containers: [{name: c, image: i}]\n")
+            + "spec:\n  serviceAccountName: sa-%d\n  containers: [{name: c, image: i}]\n"
+            + "status: {phase: Running, podIP: 10.244.0.%d, conditions: [{type: Ready, status: '%s'}]}\n")
         .formatted(random.nextInt(4), ns(), random.nextInt(2), random.nextInt(2),
-            chance(20) ? "  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n" : "", random.nextInt(2));
+            chance(20) ? "  deletionTimestamp: \"2026-01-01T00:00:00Z\"\n" : "", random.nextInt(2),
+            1 + random.nextInt(4), chance(70) ? "True" : "False");
   }
 
   private String namespace() {
