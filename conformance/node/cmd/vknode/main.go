@@ -148,7 +148,7 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	n, err := nodeutil.NewNode(nodeName,
 		func(pc nodeutil.ProviderConfig) (nodeutil.Provider, node.NodeProvider, error) {
 			describeNode(pc.Node, network.Gateway, kubeletPort, podCIDR)
-			prov.SetListers(pc.Secrets, pc.ConfigMaps)
+			prov.SetListers(pc.Secrets, pc.ConfigMaps, pc.Services)
 			return prov, nil, nil
 		},
 		nodeutil.WithClient(client),

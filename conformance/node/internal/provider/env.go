@@ -3,12 +3,16 @@ package provider
 import (
 	"fmt"
 	"math"
+	"net"
 	"runtime"
+	"sort"
 	"strings"
 	"syscall"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // The node resolves container environments itself (vknode sets
@@ -19,7 +23,7 @@ import (
 // kubelet, so the pod IP is known and Secrets created after the pod are seen.
 
 // environment builds the process environment of container c: PATH and
-// HOSTNAME, then envFrom sources, then env entries in order, with $(VAR)
+// HOSTNAME, the Service variables (KUBERNETES_SERVICE_HOST, ...), then envFrom sources, then env entries in order, with $(VAR)
 // references to earlier variables expanded as the kubelet does.
 func (p *Provider) environment(pr *podRuntime, c corev1.Container) ([]string, error) {
 	pod := pr.pod
@@ -33,6 +37,9 @@ func (p *Provider) environment(pr *podRuntime, c corev1.Container) ([]string, er
 	}
 	set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 	set("HOSTNAME", pod.Name)
+	for _, kv := range p.serviceEnv(pod) {
+		set(kv[0], kv[1])
+	}
 	optional := func(b *bool) bool { return b != nil && *b }
 	for _, from := range c.EnvFrom {
 		var data map[string][]byte
@@ -74,6 +81,64 @@ func (p *Provider) environment(pr *podRuntime, c corev1.Container) ([]string, er
 		env = append(env, name+"="+values[name])
 	}
 	return env, nil
+}
+
+// serviceEnv returns the docker-link style variables the kubelet gives
+// every container: those of the default namespace's kubernetes Service
+// always, and of the pod's namespace's Services unless enableServiceLinks
+// is false. Only Services with a cluster IP count.
+func (p *Provider) serviceEnv(pod *corev1.Pod) [][2]string {
+	if p.services == nil {
+		return nil
+	}
+	links := pod.Spec.EnableServiceLinks == nil || *pod.Spec.EnableServiceLinks
+	chosen := map[string]*corev1.Service{}
+	all, err := p.services.List(labels.Everything())
+	if err != nil {
+		return nil
+	}
+	for _, svc := range all {
+		if svc.Spec.ClusterIP == "" || svc.Spec.ClusterIP == corev1.ClusterIPNone {
+			continue
+		}
+		switch {
+		case svc.Namespace == metav1.NamespaceDefault && svc.Name == "kubernetes":
+			if _, seen := chosen[svc.Name]; !seen {
+				chosen[svc.Name] = svc
+			}
+		case svc.Namespace == pod.Namespace && links:
+			chosen[svc.Name] = svc
+		}
+	}
+	names := make([]string, 0, len(chosen))
+	for name := range chosen {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out [][2]string
+	for _, name := range names {
+		svc := chosen[name]
+		prefix := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		ip := svc.Spec.ClusterIP
+		for i, port := range svc.Spec.Ports {
+			proto := strings.ToUpper(string(port.Protocol))
+			if proto == "" {
+				proto = "TCP"
+			}
+			addr := fmt.Sprintf("%s://%s", strings.ToLower(proto), net.JoinHostPort(ip, fmt.Sprint(port.Port)))
+			if i == 0 {
+				out = append(out, [2]string{prefix + "_SERVICE_HOST", ip}, [2]string{prefix + "_SERVICE_PORT", fmt.Sprint(port.Port)},
+					[2]string{prefix + "_PORT", addr})
+			}
+			if port.Name != "" {
+				out = append(out, [2]string{prefix + "_SERVICE_PORT_" + strings.ToUpper(strings.ReplaceAll(port.Name, "-", "_")), fmt.Sprint(port.Port)})
+			}
+			base := fmt.Sprintf("%s_PORT_%d_%s", prefix, port.Port, proto)
+			out = append(out, [2]string{base, addr}, [2]string{base + "_PROTO", strings.ToLower(proto)},
+				[2]string{base + "_PORT", fmt.Sprint(port.Port)}, [2]string{base + "_ADDR", ip})
+		}
+	}
+	return out
 }
 
 // envValueFrom resolves one valueFrom; ok is false for a missing optional

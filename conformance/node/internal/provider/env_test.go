@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1listers "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/tools/cache"
 
 	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/node/internal/podnet"
 )
@@ -62,5 +64,40 @@ func TestEnvironmentWaitsForMissingSecret(t *testing.T) {
 	p := New(Config{NodeIP: net.ParseIP("10.244.0.1")})
 	if _, err := p.environment(&podRuntime{pod: pod}, c); err == nil {
 		t.Fatal("a missing Secret must hold the container back")
+	}
+}
+
+func TestEnvironmentHasServiceVariables(t *testing.T) {
+	idx := cache.NewIndexer(cache.MetaNamespaceKeyFunc, cache.Indexers{})
+	for _, svc := range []*corev1.Service{
+		{ObjectMeta: metav1.ObjectMeta{Name: "kubernetes", Namespace: "default"},
+			Spec: corev1.ServiceSpec{ClusterIP: "10.96.0.1", Ports: []corev1.ServicePort{{Name: "https", Port: 443, Protocol: corev1.ProtocolTCP}}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "echo-v1", Namespace: "ns"},
+			Spec: corev1.ServiceSpec{ClusterIP: "10.96.0.9", Ports: []corev1.ServicePort{{Port: 8080}}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "headless", Namespace: "ns"}, Spec: corev1.ServiceSpec{ClusterIP: "None"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "elsewhere", Namespace: "other"}, Spec: corev1.ServiceSpec{ClusterIP: "10.96.0.5"}},
+	} {
+		if err := idx.Add(svc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := New(Config{NodeIP: net.ParseIP("10.244.0.1")})
+	p.SetListers(nil, nil, corev1listers.NewServiceLister(idx))
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns"}}
+	env, err := p.environment(&podRuntime{pod: pod}, corev1.Container{Name: "c",
+		Env: []corev1.EnvVar{{Name: "ECHO_V1_SERVICE_PORT", Value: "explicit wins"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(env, "\n") + "\n"
+	for _, want := range []string{"KUBERNETES_SERVICE_HOST=10.96.0.1", "KUBERNETES_SERVICE_PORT=443",
+		"KUBERNETES_SERVICE_PORT_HTTPS=443", "KUBERNETES_PORT=tcp://10.96.0.1:443", "KUBERNETES_PORT_443_TCP_ADDR=10.96.0.1",
+		"ECHO_V1_SERVICE_HOST=10.96.0.9", "ECHO_V1_SERVICE_PORT=explicit wins"} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("environment lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "HEADLESS_") || strings.Contains(got, "ELSEWHERE_") {
+		t.Errorf("headless or other-namespace Services leaked into the environment:\n%s", got)
 	}
 }

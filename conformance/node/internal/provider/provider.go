@@ -63,12 +63,13 @@ type Provider struct {
 
 	secrets    corev1listers.SecretLister
 	configMaps corev1listers.ConfigMapLister
+	services   corev1listers.ServiceLister
 }
 
 // SetListers gives the provider the caches virtual-kubelet maintains for
-// Secret and ConfigMap volumes.
-func (p *Provider) SetListers(secrets corev1listers.SecretLister, configMaps corev1listers.ConfigMapLister) {
-	p.secrets, p.configMaps = secrets, configMaps
+// Secret and ConfigMap volumes and for the Service environment variables.
+func (p *Provider) SetListers(secrets corev1listers.SecretLister, configMaps corev1listers.ConfigMapLister, services corev1listers.ServiceLister) {
+	p.secrets, p.configMaps, p.services = secrets, configMaps, services
 }
 
 type podRuntime struct {
