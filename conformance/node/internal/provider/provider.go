@@ -271,7 +271,14 @@ func writeEtcFiles(netns string, pod *corev1.Pod, ip, dnsServer net.IP) error {
 			return err
 		}
 	}
-	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", ip, pod.Name)
+	// Containers share the host's UTS namespace, so the kernel host name
+	// is the machine's; map it to the pod too, or programs that resolve
+	// their own host name (Java's InetAddress.getLocalHost) fail.
+	names := pod.Name
+	if h, err := os.Hostname(); err == nil && h != "" && h != pod.Name {
+		names += " " + h
+	}
+	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", ip, names)
 	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
 		return err
 	}
