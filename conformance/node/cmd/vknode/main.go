@@ -148,7 +148,7 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 	n, err := nodeutil.NewNode(nodeName,
 		func(pc nodeutil.ProviderConfig) (nodeutil.Provider, node.NodeProvider, error) {
 			describeNode(pc.Node, network.Gateway, kubeletPort, podCIDR)
-			prov.SetListers(pc.Secrets, pc.ConfigMaps)
+			prov.SetListers(pc.Secrets, pc.ConfigMaps, pc.Services)
 			return prov, nil, nil
 		},
 		nodeutil.WithClient(client),
@@ -158,6 +158,10 @@ func run(kubeconfig, nodeName, bridge, podCIDR, stateDir string, kubeletPort int
 			c.Handler = mux
 			c.InformerResyncPeriod = time.Minute
 			c.NumWorkers = 4
+			// The provider resolves environments itself when a
+			// container starts (virtual-kubelet cannot resolve
+			// status.podIP before the pod has an address).
+			c.SkipDownwardAPIResolution = true
 			return nil
 		},
 		nodeutil.AttachProviderRoutes(mux),

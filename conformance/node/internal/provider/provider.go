@@ -63,12 +63,13 @@ type Provider struct {
 
 	secrets    corev1listers.SecretLister
 	configMaps corev1listers.ConfigMapLister
+	services   corev1listers.ServiceLister
 }
 
 // SetListers gives the provider the caches virtual-kubelet maintains for
-// Secret and ConfigMap volumes.
-func (p *Provider) SetListers(secrets corev1listers.SecretLister, configMaps corev1listers.ConfigMapLister) {
-	p.secrets, p.configMaps = secrets, configMaps
+// Secret and ConfigMap volumes and for the Service environment variables.
+func (p *Provider) SetListers(secrets corev1listers.SecretLister, configMaps corev1listers.ConfigMapLister, services corev1listers.ServiceLister) {
+	p.secrets, p.configMaps, p.services = secrets, configMaps, services
 }
 
 type podRuntime struct {
@@ -209,10 +210,19 @@ func (p *Provider) startPod(pr *podRuntime) {
 	for attempt := 0; ; attempt++ {
 		err := p.prepareVolumes(pr.ctx, pr)
 		if err == nil {
+			// Like the kubelet, do not start a container whose
+			// environment names a Secret or ConfigMap that is missing.
+			for _, cr := range pr.containers {
+				if _, err = p.environment(pr, cr.spec); err != nil {
+					break
+				}
+			}
+		}
+		if err == nil {
 			break
 		}
 		if attempt%30 == 0 {
-			log.Printf("provider: pod %s/%s waits for its volumes: %v", pr.pod.Namespace, pr.pod.Name, err)
+			log.Printf("provider: pod %s/%s waits for its volumes or environment: %v", pr.pod.Namespace, pr.pod.Name, err)
 		}
 		p.mu.Lock()
 		for _, cr := range pr.containers {
@@ -261,25 +271,18 @@ func writeEtcFiles(netns string, pod *corev1.Pod, ip, dnsServer net.IP) error {
 			return err
 		}
 	}
-	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", ip, pod.Name)
+	// Containers share the host's UTS namespace, so the kernel host name
+	// is the machine's; map it to the pod too, or programs that resolve
+	// their own host name (Java's InetAddress.getLocalHost) fail.
+	names := pod.Name
+	if h, err := os.Hostname(); err == nil && h != "" && h != pod.Name {
+		names += " " + h
+	}
+	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", ip, names)
 	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "hostname"), []byte(pod.Name+"\n"), 0o644)
-}
-
-// environment builds the process environment. virtual-kubelet has already
-// resolved valueFrom references (downward API, secrets, config maps) into
-// plain values before CreatePod.
-func environment(pod *corev1.Pod, c corev1.Container) []string {
-	env := []string{
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"HOSTNAME=" + pod.Name,
-	}
-	for _, e := range c.Env {
-		env = append(env, e.Name+"="+e.Value)
-	}
-	return env
 }
 
 // supervise runs one container and restarts it according to the pod's
@@ -343,7 +346,11 @@ func (p *Provider) runOnce(pr *podRuntime, cr *containerRuntime) (int, metav1.Ti
 	if err != nil {
 		return -1, started, err
 	}
-	argv := append([]string{cr.program}, cr.spec.Args...)
+	env, err := p.environment(pr, cr.spec)
+	if err != nil {
+		return -1, started, err
+	}
+	argv := append([]string{cr.program}, expandArgs(cr.spec.Args, env)...)
 	if script != "" {
 		// sh -c SCRIPT PROGRAM ARGS...: the script mounts, then execs.
 		argv = append([]string{"sh", "-c", script}, argv...)
@@ -356,7 +363,7 @@ func (p *Provider) runOnce(pr *podRuntime, cr *containerRuntime) (int, metav1.Ti
 		argv = append([]string{"unshare", "--mount", "--propagation", "private"}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = environment(pr.pod, cr.spec)
+	cmd.Env = env
 	cmd.Dir = pr.dir
 	// Own process group so that stopping kills helpers too; SIGKILL if the
 	// node process dies, so no orphaned pod processes survive it.
@@ -416,6 +423,21 @@ func (p *Provider) runOnce(pr *podRuntime, cr *containerRuntime) (int, metav1.Ti
 		return cmd.ProcessState.ExitCode(), started, nil
 	}
 	return -1, started, err
+}
+
+// expandArgs expands $(VAR) references in args with the container's
+// environment, as the kubelet does.
+func expandArgs(args, env []string) []string {
+	values := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		values[k] = v
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = expandVars(a, values)
+	}
+	return out
 }
 
 // UpdatePod records the new pod object; running processes are unchanged
@@ -483,6 +505,7 @@ func (p *Provider) DeletePod(ctx context.Context, pod *corev1.Pod) error {
 	delete(p.pods, k)
 	p.mu.Unlock()
 	_ = os.RemoveAll(pr.dir)
+	_ = os.RemoveAll(filepath.Join(stagingRoot, string(pr.pod.UID)))
 	if cb != nil {
 		cb(final)
 	}

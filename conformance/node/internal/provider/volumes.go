@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -297,6 +298,11 @@ func (p *Provider) serviceAccountToken(ctx context.Context, pod *corev1.Pod, src
 // the program ("$0" "$@"). Mount points are created on the host file
 // system if missing (the namespace shares it); the mounts themselves stay
 // private to the container.
+//
+// Sources are first bind-mounted to staging points and only then to their
+// targets, parents before children: a volume mounted at a directory that
+// holds other volumes' sources (an emptyDir at /tmp while the node's state
+// lives under /tmp) would otherwise hide them.
 func (p *Provider) mountScript(pr *podRuntime, c corev1.Container) (string, error) {
 	if len(c.VolumeMounts) == 0 {
 		return "", nil
@@ -305,8 +311,12 @@ func (p *Provider) mountScript(pr *podRuntime, c corev1.Container) (string, erro
 	for _, v := range pr.pod.Spec.Volumes {
 		vols[v.Name] = v
 	}
-	var b strings.Builder
-	b.WriteString("set -e\n")
+	type mount struct {
+		src, stage, target string
+		dir, readOnly      bool
+	}
+	var mounts []mount
+	var targets []string
 	for _, m := range c.VolumeMounts {
 		v, ok := vols[m.Name]
 		if !ok {
@@ -323,18 +333,63 @@ func (p *Provider) mountScript(pr *podRuntime, c corev1.Container) (string, erro
 		if err != nil {
 			return "", fmt.Errorf("volume %s: %w", m.Name, err)
 		}
-		if info.IsDir() {
-			fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(m.MountPath))
-		} else {
-			fmt.Fprintf(&b, "mkdir -p %s; [ -e %s ] || : > %s\n", shellQuote(filepath.Dir(m.MountPath)), shellQuote(m.MountPath), shellQuote(m.MountPath))
+		mounts = append(mounts, mount{src: src, target: filepath.Clean(m.MountPath), dir: info.IsDir(), readOnly: m.ReadOnly})
+		targets = append(targets, filepath.Clean(m.MountPath))
+	}
+	stageRoot := filepath.Join(pr.dir, "mnt", c.Name)
+	if under(stageRoot, targets) {
+		stageRoot = filepath.Join(stagingRoot, string(pr.pod.UID), c.Name)
+		if under(stageRoot, targets) {
+			return "", fmt.Errorf("container %s: every staging directory for its volumes lies under one of its mount paths", c.Name)
 		}
-		fmt.Fprintf(&b, "mount --bind %s %s\n", shellQuote(src), shellQuote(m.MountPath))
-		if m.ReadOnly {
-			fmt.Fprintf(&b, "mount -o remount,bind,ro %s\n", shellQuote(m.MountPath))
+	}
+	if err := os.MkdirAll(stageRoot, 0o755); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("set -e\n")
+	for i := range mounts {
+		m := &mounts[i]
+		m.stage = filepath.Join(stageRoot, fmt.Sprint(i))
+		if m.dir {
+			if err := os.MkdirAll(m.stage, 0o755); err != nil {
+				return "", err
+			}
+		} else if err := os.WriteFile(m.stage, nil, 0o644); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "mount --bind %s %s\n", shellQuote(m.src), shellQuote(m.stage))
+	}
+	sort.SliceStable(mounts, func(i, j int) bool {
+		return strings.Count(mounts[i].target, "/") < strings.Count(mounts[j].target, "/")
+	})
+	for _, m := range mounts {
+		if m.dir {
+			fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(m.target))
+		} else {
+			fmt.Fprintf(&b, "mkdir -p %s; [ -e %s ] || : > %s\n", shellQuote(filepath.Dir(m.target)), shellQuote(m.target), shellQuote(m.target))
+		}
+		fmt.Fprintf(&b, "mount --bind %s %s\n", shellQuote(m.stage), shellQuote(m.target))
+		if m.readOnly {
+			fmt.Fprintf(&b, "mount -o remount,bind,ro %s\n", shellQuote(m.target))
 		}
 	}
 	b.WriteString("exec \"$0\" \"$@\"\n")
 	return b.String(), nil
+}
+
+// stagingRoot holds staging points when a pod's own directory would be
+// hidden by one of its mounts; removed with the pod.
+const stagingRoot = "/run/agjcp-mnt"
+
+// under reports whether path is one of dirs or lies below one of them.
+func under(path string, dirs []string) bool {
+	for _, d := range dirs {
+		if d == "/" || path == d || strings.HasPrefix(path, d+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func shellQuote(s string) string {

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Runs the upstream Gateway API conformance suite against our controller and
+# a locally built agentgateway, on the local cluster with the virtual-kubelet
+# node, and tears everything down afterwards.
+#
+#   AGENTGATEWAY_BIN=/path/to/agentgateway conformance/scripts/run-suite.sh [SUITE FLAGS...]
+#
+# Extra arguments go to the suite after the defaults, so they win; for example
+# -run-test=HTTPRouteSimpleSameNamespace, -conformance-profiles=GATEWAY-HTTP
+# or -skip-tests=A,B.
+#
+# Environment:
+#   AGENTGATEWAY_BIN        agentgateway v1.4.1 binary (required; without it the
+#                           run is skipped and the script exits 0)
+#   CONFORMANCE_REPORT      report YAML to write (default:
+#                           docs/conformance/experimental-v1.6.3-default-report.yaml)
+#   CONFORMANCE_PROFILES    default GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP
+#   CONFORMANCE_TIMEOUT     go test timeout (default 100m)
+#   CONFORMANCE_KEEP=1      leave the cluster and controller running afterwards
+#                           (stop them with: conformance/scripts/run-suite.sh down)
+#   CONFORMANCE_XDS_PORT    host port of the controller's TLS xDS server (default 15012)
+#   CONFORMANCE_ADMIN_PORT  its admin port on 127.0.0.1 (default 15014)
+#   AGJCP_CLUSTER_DIR       run directory (default <tmp>/agentgateway-jcp-conformance);
+#                           its logs are copied to $AGJCP_CLUSTER_DIR.logs at the end
+#
+# Needs root (the node creates network namespaces). The controller runs on the
+# host as a java process with a service-account token; the proxies it deploys
+# run as pods on the node, with the agentgateway image mapped to
+# $AGENTGATEWAY_BIN. Logs: $AGJCP_CLUSTER_DIR/logs/ (controller.log, vknode.log,
+# kube-*.log) and the pods' logs through kubectl.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+conf="$repo/conformance"
+export AGJCP_CLUSTER_DIR=${AGJCP_CLUSTER_DIR:-${TMPDIR:-/tmp}/agentgateway-jcp-conformance}
+run_dir=$AGJCP_CLUSTER_DIR
+ctl_pid_file="$run_dir.controller.pid"
+kept_logs="$run_dir.logs"
+
+stop_all() {
+  if [[ -f "$ctl_pid_file" ]]; then
+    local pid
+    pid=$(cat "$ctl_pid_file")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$ctl_pid_file"
+  fi
+  if [[ -d "$run_dir/logs" ]]; then
+    rm -rf "$kept_logs" && cp -r "$run_dir/logs" "$kept_logs"
+  fi
+  (cd "$conf" && go run ./cmd/devcluster down) || true
+}
+
+if [[ "${1:-}" == "down" ]]; then
+  stop_all
+  exit 0
+fi
+
+if [[ -z "${AGENTGATEWAY_BIN:-}" ]]; then
+  echo "conformance: SKIPPED, AGENTGATEWAY_BIN is not set (it must name a locally built agentgateway v1.4.1)"
+  exit 0
+fi
+if [[ ! -x "$AGENTGATEWAY_BIN" ]]; then
+  echo "conformance: AGENTGATEWAY_BIN=$AGENTGATEWAY_BIN is not an executable file" >&2
+  exit 1
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "conformance: SKIPPED, the virtual-kubelet node needs root (network namespaces)" >&2
+  exit 0
+fi
+
+report=${CONFORMANCE_REPORT:-$repo/docs/conformance/experimental-v1.6.3-default-report.yaml}
+profiles=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP}
+jar="$repo/controller/target/agentgateway-jcp.jar"
+proxy_image=ghcr.io/agentgateway/agentgateway
+xds_port=${CONFORMANCE_XDS_PORT:-15012}
+admin_port=${CONFORMANCE_ADMIN_PORT:-15014}
+
+echo "== conformance: agentgateway $("$AGENTGATEWAY_BIN" --version 2>/dev/null | sed -n 's/.*"version": "\(.*\)".*/\1/p')"
+if [[ ! -f "$jar" ]]; then
+  echo "== conformance: building the controller jar"
+  (cd "$repo" && mvn -B -q -ntp -DskipTests package -pl api-model,xds-translator,controller)
+fi
+version=$(java -jar "$jar" --version | awk '{print $2}')
+
+# A previous run that was kept or crashed.
+if [[ -d "$run_dir" ]]; then
+  stop_all
+fi
+if [[ "${CONFORMANCE_KEEP:-}" != 1 ]]; then
+  trap stop_all EXIT
+fi
+
+echo "== conformance: cluster with the virtual-kubelet node ($run_dir)"
+export AGJCP_IMAGE_MAP="$proxy_image=$AGENTGATEWAY_BIN${AGJCP_IMAGE_MAP:+,$AGJCP_IMAGE_MAP}"
+export KUBECONFIG
+KUBECONFIG=$(cd "$conf" && go run ./cmd/devcluster up -node)
+kubectl="$(cd "$conf" && go run ./cmd/devcluster bindir)/kubectl"
+
+# Our GatewayClass and an identity for the controller. The controller gets a
+# service-account token rather than the admin kubeconfig: that one holds an
+# ECDSA PKCS#8 client key, which the fabric8 client cannot load.
+"$kubectl" apply -f - >/dev/null <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: agentgateway-jcp
+spec:
+  controllerName: agentgateway-jcp.dev/controller
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: agentgateway-jcp-system
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: agentgateway-jcp
+  namespace: agentgateway-jcp-system
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: agentgateway-jcp-conformance
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+- kind: ServiceAccount
+  name: agentgateway-jcp
+  namespace: agentgateway-jcp-system
+EOF
+token=$("$kubectl" -n agentgateway-jcp-system create token agentgateway-jcp --duration=24h)
+server=$("$kubectl" config view --minify -o jsonpath='{.clusters[0].cluster.server}')
+ca=$("$kubectl" config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+ctl_kubeconfig="$run_dir/controller.kubeconfig"
+umask 077
+cat >"$ctl_kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster: {server: "$server", certificate-authority-data: "$ca"}
+users:
+- name: agentgateway-jcp
+  user: {token: "$token"}
+contexts:
+- name: agentgateway-jcp
+  context: {cluster: local, user: agentgateway-jcp}
+current-context: agentgateway-jcp
+EOF
+umask 022
+
+# The node's bridge address is where pods reach host processes.
+bridge_ip=$("$kubectl" get node vk-0 -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+echo "== conformance: controller on the host, xDS on $bridge_ip:$xds_port"
+mkdir -p "$run_dir/logs"
+# xDS is secured as in a real install: TLS with the controller's own CA (kept in
+# a Secret in agentgateway-jcp-system) and proxies admitted by their projected
+# service-account tokens; the serving certificate names the bridge address the
+# proxies dial.
+KUBECONFIG="$ctl_kubeconfig" nohup java -jar "$jar" run \
+  --xds-host=0.0.0.0 --xds-tls-port=$xds_port --admin-port=$admin_port \
+  --namespace=agentgateway-jcp-system --xds-tls-names="$bridge_ip" \
+  --proxy-xds-address="https://$bridge_ip:$xds_port" \
+  --lease-namespace=agentgateway-jcp-system >"$run_dir/logs/controller.log" 2>&1 &
+echo $! >"$ctl_pid_file"
+for _ in $(seq 1 60); do
+  if [[ "$("$kubectl" get gatewayclass agentgateway-jcp -o jsonpath='{.status.conditions[?(@.type=="Accepted")].status}')" == True ]]; then
+    break
+  fi
+  kill -0 "$(cat "$ctl_pid_file")" 2>/dev/null || { tail -30 "$run_dir/logs/controller.log"; exit 1; }
+  sleep 1
+done
+
+echo "== conformance: the upstream suite (profiles $profiles), report $report"
+mkdir -p "$(dirname "$report")"
+status=0
+(cd "$conf" && go test -tags conformance -count=1 -timeout "${CONFORMANCE_TIMEOUT:-100m}" -v ./suite -args \
+  -gateway-class=agentgateway-jcp \
+  -conformance-profiles="$profiles" \
+  -report-output="$report" \
+  -organization=agentgateway-jcp -project=agentgateway-jcp \
+  -url=https://github.com/agentgateway-jcp/agentgateway-jcp \
+  -version="$version" -contact=https://github.com/agentgateway-jcp/agentgateway-jcp/issues \
+  -mode="agentgateway-$("$AGENTGATEWAY_BIN" --version 2>/dev/null | sed -n 's/.*"version": "\(.*\)".*/\1/p')" \
+  "$@") || status=$?
+echo "== conformance: suite exited with $status; logs in $kept_logs"
+exit $status

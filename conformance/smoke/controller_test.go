@@ -1,0 +1,296 @@
+package smoke
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/gatewaycrds"
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/kubebin"
+	"github.com/agentgateway-jcp/agentgateway-jcp/conformance/internal/localcluster"
+)
+
+// controllerImage is the chart's controller image; on the node it runs
+// `java -jar` on the jar Maven built.
+const controllerImage = "ghcr.io/agentgateway-jcp/agentgateway-jcp"
+
+// The controller as the chart installs it (trimmed to what this test
+// needs), one Gateway of our class and an HTTPRoute to two echo pods.
+const controllerManifest = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: agentgateway-jcp-system
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: agentgateway-jcp
+  namespace: agentgateway-jcp-system
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: agentgateway-jcp-smoke
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: agentgateway-jcp, namespace: agentgateway-jcp-system}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: agentgateway-jcp
+  namespace: agentgateway-jcp-system
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: agentgateway-jcp}
+  template:
+    metadata:
+      labels: {app: agentgateway-jcp}
+    spec:
+      serviceAccountName: agentgateway-jcp
+      containers:
+      - name: controller
+        image: ghcr.io/agentgateway-jcp/agentgateway-jcp:0.1.0
+        args: [run]
+        env:
+        - name: POD_NAME
+          valueFrom: {fieldRef: {fieldPath: metadata.name}}
+        - name: POD_NAMESPACE
+          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+        - {name: AGENTGATEWAY_JCP_XDS_HOST, value: 0.0.0.0}
+        - {name: AGENTGATEWAY_JCP_ADMIN_HOST, value: 0.0.0.0}
+        - {name: JAVA_TOOL_OPTIONS, value: "-Xmx384m -XX:+ExitOnOutOfMemoryError"}
+        ports:
+        - {name: xds-tls, containerPort: 15012}
+        - {name: admin, containerPort: 15014}
+        readinessProbe:
+          httpGet: {path: /readyz, port: 15014}
+          periodSeconds: 2
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: agentgateway-jcp
+  namespace: agentgateway-jcp-system
+spec:
+  selector: {app: agentgateway-jcp}
+  ports:
+  - {name: xds-tls, port: 15012, targetPort: 15012}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: agentgateway-jcp
+spec:
+  controllerName: agentgateway-jcp.dev/controller
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: gw-smoke
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: echo
+  namespace: gw-smoke
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: echo}
+  template:
+    metadata:
+      labels: {app: echo}
+    spec:
+      containers:
+      - name: echo
+        image: registry.k8s.io/gateway-api/echo-basic:v1.5.1
+        env:
+        - name: POD_NAME
+          valueFrom: {fieldRef: {fieldPath: metadata.name}}
+        - name: NAMESPACE
+          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: echo
+  namespace: gw-smoke
+spec:
+  selector: {app: echo}
+  ports:
+  - {port: 8080, targetPort: 3000}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: smoke
+  namespace: gw-smoke
+spec:
+  gatewayClassName: agentgateway-jcp
+  listeners:
+  - {name: http, protocol: HTTP, port: 80}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: echo
+  namespace: gw-smoke
+spec:
+  parentRefs:
+  - name: smoke
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /smoke}
+    backendRefs:
+    - {name: echo, port: 8080}
+`
+
+// TestControllerServesGateway runs our controller as a pod on the node
+// (the jar behind the chart's image), lets it deploy a real agentgateway
+// proxy for a Gateway, and sends one request from the host through the
+// Gateway's load-balancer address to an echo pod.
+func TestControllerServesGateway(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the process node needs root (network namespaces, veth, bridge)")
+	}
+	agentgateway := os.Getenv("AGENTGATEWAY_BIN")
+	if agentgateway == "" {
+		t.Skip("AGENTGATEWAY_BIN is not set (it must name a locally built agentgateway v1.4.1)")
+	}
+	jar := os.Getenv("AGJCP_CONTROLLER_JAR")
+	if jar == "" {
+		jar = filepath.Join("..", "..", "controller", "target", "agentgateway-jcp.jar")
+	}
+	jar, err := filepath.Abs(jar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(jar); err != nil {
+		t.Skipf("no controller jar (%v); build it with mvn -DskipTests package or set AGJCP_CONTROLLER_JAR", err)
+	}
+	javaPath, err := exec.LookPath("java")
+	if err != nil {
+		t.Skip("java is not on PATH")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	log := logWriter{t}
+	phase := time.Now()
+	mark := func(what string) {
+		t.Logf("TIMING %s: %s", what, time.Since(phase).Round(100*time.Millisecond))
+		phase = time.Now()
+	}
+
+	b, err := kubebin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Ensure(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	tools, err := kubebin.BuildNodeTools(ctx, filepath.Join(tmp, "bin"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The mapped program receives only the container's args.
+	wrapper := filepath.Join(tmp, "bin", "agentgateway-jcp")
+	script := "#!/bin/sh\nexec " + javaPath + " -jar " + jar + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mark("binaries")
+
+	c, err := localcluster.Start(ctx, localcluster.Config{
+		BinDir: b.BinDir,
+		RunDir: filepath.Join(tmp, "cluster"),
+		Log:    log,
+		Node: &localcluster.NodeConfig{
+			VKNode: tools.VKNode,
+			Images: map[string]string{
+				"registry.k8s.io/gateway-api/echo-basic": tools.EchoBasic,
+				"ghcr.io/agentgateway/agentgateway":      agentgateway,
+				controllerImage:                          wrapper,
+			},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := c.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	kubectlPath := b.Path(kubebin.Kubectl)
+	kubectl := func(stdin string, args ...string) string {
+		t.Helper()
+		return runKubectl(ctx, t, kubectlPath, c.Kubeconfig, stdin, args...)
+	}
+	// On failure, show what the controller and the proxy said.
+	defer func() {
+		if !t.Failed() {
+			return
+		}
+		for _, target := range []string{"-n agentgateway-jcp-system deploy/agentgateway-jcp", "-n gw-smoke deploy/smoke"} {
+			args := append([]string{"logs"}, strings.Fields(target)...)
+			out, _ := tryKubectl(ctx, kubectlPath, c.Kubeconfig, "", append(args, "--tail=40")...)
+			t.Logf("logs of %s:\n%s", target, out)
+		}
+		out, _ := tryKubectl(ctx, kubectlPath, c.Kubeconfig, "", "get", "pods,gateways,httproutes", "-A", "-o", "wide")
+		t.Logf("objects:\n%s", out)
+	}()
+	root, err := kubebin.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := gatewaycrds.Locate(ctx, root, gatewaycrds.Experimental)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gatewaycrds.Install(ctx, kubectlPath, c.Kubeconfig, bundle, log); err != nil {
+		t.Fatal(err)
+	}
+	mark("control plane, node and CRDs")
+
+	kubectl(controllerManifest, "apply", "-f", "-")
+	kubectl("", "-n", "agentgateway-jcp-system", "rollout", "status", "deployment/agentgateway-jcp", "--timeout=180s")
+	mark("controller Ready")
+
+	var addr string
+	waitFor(t, 180*time.Second, "Gateway Programmed with an address", func() (bool, string) {
+		out, _ := tryKubectl(ctx, kubectlPath, c.Kubeconfig, "", "-n", "gw-smoke", "get", "gateway", "smoke", "-o",
+			`jsonpath={.status.conditions[?(@.type=="Programmed")].status} {.status.addresses[0].value}`)
+		status, a, _ := strings.Cut(out, " ")
+		addr = a
+		return status == "True" && a != "", out
+	})
+	kubectl("", "-n", "gw-smoke", "rollout", "status", "deployment/smoke", "--timeout=180s")
+	kubectl("", "-n", "gw-smoke", "rollout", "status", "deployment/echo", "--timeout=120s")
+	mark("Gateway Programmed and proxy Ready")
+
+	client := &http.Client{Timeout: 5 * time.Second}
+	waitFor(t, 60*time.Second, "echo through the Gateway at "+addr, func() (bool, string) {
+		resp, err := client.Get("http://" + addr + "/smoke/through-gateway")
+		if err != nil {
+			return false, err.Error()
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var echo struct{ Path, Namespace, Pod string }
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &echo) != nil {
+			return false, resp.Status + " " + string(body)
+		}
+		return echo.Path == "/smoke/through-gateway" && echo.Namespace == "gw-smoke" && strings.HasPrefix(echo.Pod, "echo-"), string(body)
+	})
+	mark("request through the Gateway")
+}
