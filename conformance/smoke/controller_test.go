@@ -21,78 +21,9 @@ import (
 // `java -jar` on the jar Maven built.
 const controllerImage = "ghcr.io/agentgateway-jcp/agentgateway-jcp"
 
-// The controller as the chart installs it (trimmed to what this test
-// needs), one Gateway of our class and an HTTPRoute to two echo pods.
+// One Gateway of our class and an HTTPRoute to two echo pods; the
+// controller itself (and the GatewayClass) comes from the Helm chart.
 const controllerManifest = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: agentgateway-jcp-system
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: agentgateway-jcp
-  namespace: agentgateway-jcp-system
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: agentgateway-jcp-smoke
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects:
-- {kind: ServiceAccount, name: agentgateway-jcp, namespace: agentgateway-jcp-system}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: agentgateway-jcp
-  namespace: agentgateway-jcp-system
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: agentgateway-jcp}
-  template:
-    metadata:
-      labels: {app: agentgateway-jcp}
-    spec:
-      serviceAccountName: agentgateway-jcp
-      containers:
-      - name: controller
-        image: ghcr.io/agentgateway-jcp/agentgateway-jcp:0.1.0
-        args: [run]
-        env:
-        - name: POD_NAME
-          valueFrom: {fieldRef: {fieldPath: metadata.name}}
-        - name: POD_NAMESPACE
-          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
-        - {name: AGENTGATEWAY_JCP_XDS_HOST, value: 0.0.0.0}
-        - {name: AGENTGATEWAY_JCP_ADMIN_HOST, value: 0.0.0.0}
-        - {name: JAVA_TOOL_OPTIONS, value: "-Xmx384m -XX:+ExitOnOutOfMemoryError"}
-        ports:
-        - {name: xds-tls, containerPort: 15012}
-        - {name: admin, containerPort: 15014}
-        readinessProbe:
-          httpGet: {path: /readyz, port: 15014}
-          periodSeconds: 2
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: agentgateway-jcp
-  namespace: agentgateway-jcp-system
-spec:
-  selector: {app: agentgateway-jcp}
-  ports:
-  - {name: xds-tls, port: 15012, targetPort: 15012}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: agentgateway-jcp
-spec:
-  controllerName: agentgateway-jcp.dev/controller
----
-apiVersion: v1
 kind: Namespace
 metadata:
   name: gw-smoke
@@ -154,10 +85,13 @@ spec:
     - {name: echo, port: 8080}
 `
 
-// TestControllerServesGateway runs our controller as a pod on the node
-// (the jar behind the chart's image), lets it deploy a real agentgateway
-// proxy for a Gateway, and sends one request from the host through the
-// Gateway's load-balancer address to an echo pod.
+// TestControllerServesGateway installs our Helm chart (charts/agentgateway-jcp,
+// with its defaults: TLS xDS, token authentication, the GatewayClass) so the
+// controller runs as a pod on the node (the jar behind the chart's image),
+// waits for it to be Ready, lets it deploy a real agentgateway proxy for a
+// Gateway, and sends one request from the host through the Gateway's
+// load-balancer address to an echo pod. helm comes from AGJCP_HELM or is
+// built by scripts/helm.sh.
 func TestControllerServesGateway(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("the process node needs root (network namespaces, veth, bridge)")
@@ -262,9 +196,28 @@ func TestControllerServesGateway(t *testing.T) {
 	}
 	mark("control plane, node and CRDs")
 
-	kubectl(controllerManifest, "apply", "-f", "-")
+	helm := os.Getenv("AGJCP_HELM")
+	if helm == "" {
+		out, err := exec.CommandContext(ctx, "bash", filepath.Join(root, "..", "scripts", "helm.sh")).Output()
+		if err != nil {
+			t.Fatalf("scripts/helm.sh: %v", err)
+		}
+		helm = strings.TrimSpace(string(out))
+	}
+	install := exec.CommandContext(ctx, helm, "install", "agentgateway-jcp", filepath.Join(root, "..", "charts", "agentgateway-jcp"),
+		"--kubeconfig", c.Kubeconfig, "--namespace", "agentgateway-jcp-system", "--create-namespace",
+		"--set", "image.tag=0.1.0", "--set", "proxy.serviceType=LoadBalancer",
+		"--wait", "--timeout", "5m")
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("helm install: %v\n%s", err, out)
+	}
 	kubectl("", "-n", "agentgateway-jcp-system", "rollout", "status", "deployment/agentgateway-jcp", "--timeout=180s")
-	mark("controller Ready")
+	ready := kubectl("", "-n", "agentgateway-jcp-system", "get", "deployment", "agentgateway-jcp", "-o", "jsonpath={.status.readyReplicas}")
+	if ready != "1" {
+		t.Fatalf("controller not Ready after helm install: readyReplicas=%q", ready)
+	}
+	mark("helm install: controller Ready")
+	kubectl(controllerManifest, "apply", "-f", "-")
 
 	var addr string
 	waitFor(t, 180*time.Second, "Gateway Programmed with an address", func() (bool, string) {
