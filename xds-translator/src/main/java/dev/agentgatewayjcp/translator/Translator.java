@@ -35,6 +35,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntryStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
@@ -94,7 +96,7 @@ public final class Translator {
     for (HasMetadata route : allRoutes) {
       RouteClaims.Raw raw;
       try {
-        raw = RouteClaims.raw(route, gateways);
+        raw = RouteClaims.raw(ctx, route, gateways);
       } catch (RuntimeException e) {
         // The route's own translation below reports the failure.
         continue;
@@ -277,6 +279,11 @@ public final class Translator {
       ObjectRef ref = InputKind.GATEWAY.ref(gw.namespace(), gw.name());
       statuses.put(ref, status);
       diagnostics.addAll(warnings(ref, status));
+      for (GatewayTranslation.ListenerSetDraft ls : e.getValue().listenerSets()) {
+        ListenerSetStatus lsStatus = ls.status(attached.getOrDefault(gw, Map.of()));
+        statuses.put(ls.listenerSet(), lsStatus);
+        diagnostics.addAll(warnings(ls.listenerSet(), lsStatus));
+      }
       outputs.put(
           gw,
           new GatewayOutput(
@@ -326,6 +333,13 @@ public final class Translator {
       if (gs.getListeners() != null) {
         for (ListenerStatus ls : gs.getListeners()) {
           warnings(ref, "listener " + ls.getName() + ": ", ls.getConditions(), out);
+        }
+      }
+    } else if (status instanceof ListenerSetStatus ls) {
+      warnings(ref, "", ls.getConditions(), out);
+      if (ls.getListeners() != null) {
+        for (ListenerEntryStatus entry : ls.getListeners()) {
+          warnings(ref, "listener " + entry.getName() + ": ", entry.getConditions(), out);
         }
       }
     } else if (status instanceof HTTPRouteStatus hs) {

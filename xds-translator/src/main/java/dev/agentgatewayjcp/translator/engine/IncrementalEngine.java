@@ -471,6 +471,19 @@ public final class IncrementalEngine {
         step.putStatus(node.ref(), null);
       }
     }
+    // ListenerSets this Gateway no longer reports on lose their status here; one that moved to
+    // another Gateway gets it back when that Gateway's status is refreshed at the end of the step.
+    if (before != null) {
+      Set<ObjectRef> still = new HashSet<>();
+      if (now != null) {
+        now.listenerSets().forEach(ls -> still.add(ls.listenerSet()));
+      }
+      for (GatewayTranslation.ListenerSetDraft ls : before.listenerSets()) {
+        if (!still.contains(ls.listenerSet())) {
+          step.putStatus(ls.listenerSet(), null);
+        }
+      }
+    }
     step.touchedGateways.add(key);
     // Routes read only a Gateway's listeners. Comparing those (which carry no timestamps)
     // rather than the whole translation keeps a wall clock from re-running every route of a
@@ -680,7 +693,7 @@ public final class IncrementalEngine {
       RouteClaims.Raw now = null;
       if (route != null) {
         try {
-          now = RouteClaims.raw(route, gateways);
+          now = RouteClaims.raw(plain, route, gateways);
         } catch (RuntimeException e) {
           now = null;
         }
@@ -777,6 +790,13 @@ public final class IncrementalEngine {
     if (!Objects.equals(statuses.get(ref), status)) {
       step.putStatus(ref, status);
       warnings.put(ref, Translator.warnings(ref, status));
+    }
+    for (GatewayTranslation.ListenerSetDraft ls : translation.listenerSets()) {
+      KubernetesResource lsStatus = ls.status(attached.getOrDefault(gw, Map.of()));
+      if (!Objects.equals(statuses.get(ls.listenerSet()), lsStatus)) {
+        step.putStatus(ls.listenerSet(), lsStatus);
+        warnings.put(ls.listenerSet(), Translator.warnings(ls.listenerSet(), lsStatus));
+      }
     }
   }
 
