@@ -14,6 +14,7 @@ import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
@@ -242,6 +243,72 @@ class KubernetesControlPlaneTest {
             && g.getStatus().getListeners().stream().allMatch(l -> l.getAttachedRoutes() == 1), WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(gateway.getStatus().getListeners()).extracting(l -> l.getSupportedKinds().get(0).getKind())
         .containsExactly("TLSRoute", "TCPRoute");
+    proxy.close();
+  }
+
+  @Test
+  void listenerSetListenersReachTheProxyAndTheServiceAndBothGetStatus() {
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: lsgw, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          allowedListeners: {namespaces: {from: Same}}
+          listeners:
+          - {name: http, port: 8080, protocol: HTTP, hostname: www.example.com}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: extra, namespace: default}
+        spec:
+          parentRef: {name: lsgw}
+          listeners:
+          - {name: http, port: 9090, protocol: HTTP, hostname: api.example.com}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: via-ls, namespace: default}
+        spec:
+          parentRefs: [{kind: ListenerSet, name: extra, sectionName: http}]
+          rules:
+          - backendRefs: [{name: echo, port: 80}]
+        """);
+    AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "lsgw", "");
+    proxy.connect();
+    // The ListenerSet's listener shares the Gateway's name "http" and still has its own key.
+    proxy.await(WAIT, "the ListenerSet's listener and its route",
+        p -> p.names(TypeUrls.RESOURCE).contains("listener/default/lsgw.default/extra.http")
+            && p.names(TypeUrls.RESOURCE).stream().anyMatch(n -> n.startsWith("route/")));
+    assertThat(proxy.names(TypeUrls.RESOURCE))
+        .contains("bind/8080/default/lsgw", "bind/9090/default/lsgw", "listener/default/lsgw.http");
+
+    ListenerSet ls = client.resources(ListenerSet.class).inNamespace("default").withName("extra")
+        .waitUntilCondition(x -> x.getStatus() != null && x.getStatus().getListeners() != null
+            && x.getStatus().getListeners().size() == 1
+            && x.getStatus().getListeners().get(0).getAttachedRoutes() == 1, WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(Await.condition(ls.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    client.resources(Gateway.class).inNamespace("default").withName("lsgw")
+        .waitUntilCondition(g -> g.getStatus() != null && Integer.valueOf(1).equals(g.getStatus().getAttachedListenerSets()),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+    client.services().inNamespace("default").withName("lsgw")
+        .waitUntilCondition(x -> x != null && x.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 9090),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    // Moving the ListenerSet's listener to another port re-renders the Gateway's Service.
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: extra, namespace: default}
+        spec:
+          parentRef: {name: lsgw}
+          listeners:
+          - {name: http, port: 9191, protocol: HTTP, hostname: api.example.com}
+        """);
+    var service = client.services().inNamespace("default").withName("lsgw")
+        .waitUntilCondition(x -> x.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 9191),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(15021, 8080, 9191);
     proxy.close();
   }
 

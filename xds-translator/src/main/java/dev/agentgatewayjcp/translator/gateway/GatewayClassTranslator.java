@@ -48,6 +48,7 @@ public final class GatewayClassTranslator {
           "HTTPRouteResponseHeaderModification",
           "HTTPRouteRetry",
           "HTTPRouteSchemeRedirect",
+          "ListenerSet",
           "ReferenceGrant",
           "TCPRoute",
           "TLSRoute",
