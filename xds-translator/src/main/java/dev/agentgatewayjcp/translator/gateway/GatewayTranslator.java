@@ -69,7 +69,7 @@ public final class GatewayTranslator {
     List<Listener> specs =
         gateway.getSpec().getListeners() == null ? List.of() : gateway.getSpec().getListeners();
 
-    Merge merge = new Merge(ctx, key);
+    Merge merge = new Merge(ctx, gateway, key);
     int validListeners = 0;
     List<GatewayTranslation.ListenerStatusDraft> drafts = new ArrayList<>();
     for (Listener listener : specs) {
@@ -114,6 +114,13 @@ public final class GatewayTranslator {
     } else {
       gwConditions.set(
           "Accepted", false, "ListenersNotValid", "None of the Gateway's listeners are valid");
+    }
+    if (FrontendValidation.anyInsecureFallback(gateway)) {
+      gwConditions.set(
+          "InsecureFrontendValidationMode",
+          true,
+          "ConfigurationChanged",
+          "frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through");
     }
     List<GatewayStatusAddress> addresses = new ArrayList<>();
     programmedCondition(ctx, gateway, validListeners, merge.binds.keySet(), gwConditions, addresses);
@@ -222,6 +229,7 @@ public final class GatewayTranslator {
    */
   private static final class Merge {
     final TranslationContext ctx;
+    final Gateway gatewayObject;
     final GatewayKey gateway;
     final List<Listener> accepted = new ArrayList<>();
     final List<ListenerInfo> infos = new ArrayList<>();
@@ -229,8 +237,9 @@ public final class GatewayTranslator {
     final TreeMap<Integer, Bind.Protocol> binds = new TreeMap<>();
     final Map<String, XdsResource> resources = new TreeMap<>();
 
-    Merge(TranslationContext ctx, GatewayKey gateway) {
+    Merge(TranslationContext ctx, Gateway gatewayObject, GatewayKey gateway) {
       this.ctx = ctx;
+      this.gatewayObject = gatewayObject;
       this.gateway = gateway;
     }
 
@@ -275,7 +284,25 @@ public final class GatewayTranslator {
                     null, null, "InvalidCertificateRef", "an " + protocol + " listener needs tls.certificateRefs")
                 : CertificateResolver.resolve(ctx, ownerKind, ownerNamespace, listener.getTls().getCertificateRefs());
         if (resolved.ok()) {
-          tls = TLSConfig.newBuilder().setCert(resolved.cert()).setPrivateKey(resolved.key()).build();
+          TLSConfig.Builder tlsConfig =
+              TLSConfig.newBuilder().setCert(resolved.cert()).setPrivateKey(resolved.key());
+          int port = listener.getPort() == null ? 0 : listener.getPort();
+          FrontendValidation.Result frontend = FrontendValidation.forPort(ctx, gatewayObject, port);
+          if (frontend != null && frontend.reason() != null) {
+            conditions.set("ResolvedRefs", false, frontend.reason(), frontend.message());
+          }
+          if (frontend != null && frontend.root() == null) {
+            // Without a CA the listener cannot check client certificates; it is not served at
+            // all rather than served without the check its owner asked for.
+            conditions.set("Accepted", false, "NoValidCACertificate", "no usable CA certificate for client validation: " + frontend.message());
+            conditions.set("Programmed", false, "Invalid", "Bad TLS configuration");
+            programmed = false;
+          } else {
+            if (frontend != null) {
+              frontend.applyTo(tlsConfig);
+            }
+            tls = tlsConfig.build();
+          }
         } else {
           conditions.set("ResolvedRefs", false, resolved.reason(), resolved.message());
           conditions.set("Programmed", false, "Invalid", "Bad TLS configuration");
