@@ -264,7 +264,8 @@ public final class Translator {
     Map<String, java.util.Set<GatewayKey>> users = new HashMap<>();
     services.forEach((gw, names) -> names.forEach(n -> users.computeIfAbsent(n, k -> new TreeSet<>()).add(gw)));
     for (BackendTlsPolicyTranslation policy : policies) {
-      BackendTlsPolicyTranslation.Placement placement = policy.place(n -> users.getOrDefault(n, java.util.Set.of()));
+      BackendTlsPolicyTranslation.Placement placement =
+          policy.place(n -> users.getOrDefault(n, java.util.Set.of()), gw -> clientCertificate(gateways.get(gw)));
       placement.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
       if (placement.status() != null) {
         statuses.put(policy.policy(), placement.status());
@@ -293,6 +294,12 @@ public final class Translator {
     }
     diagnostics.sort(null);
     return new TranslationResult(outputs, addresses.resources(), statuses, diagnostics);
+  }
+
+  /** The PEM certificate and key a Gateway's proxies present to TLS backends, or null. */
+  public static com.google.protobuf.ByteString[] clientCertificate(GatewayTranslation gateway) {
+    var c = gateway == null ? null : gateway.backendClientCertificate();
+    return c == null ? null : new com.google.protobuf.ByteString[] {c.cert(), c.key()};
   }
 
   private static GatewayKey key(Gateway gw) {

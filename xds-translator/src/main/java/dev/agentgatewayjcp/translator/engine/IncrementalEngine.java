@@ -471,6 +471,16 @@ public final class IncrementalEngine {
         step.putStatus(node.ref(), null);
       }
     }
+    // Policies placed on this Gateway carry its backend client certificate.
+    if (!Objects.equals(
+        before == null ? null : before.backendClientCertificate(),
+        now == null ? null : now.backendClientCertificate())) {
+      placements.forEach((policy, placement) -> {
+        if (placement.resources().containsKey(key)) {
+          step.policiesToPlace.add(policy);
+        }
+      });
+    }
     // ListenerSets this Gateway no longer reports on lose their status here; one that moved to
     // another Gateway gets it back when that Gateway's status is refreshed at the end of the step.
     if (before != null) {
@@ -661,7 +671,10 @@ public final class IncrementalEngine {
   private void placePolicy(ObjectRef ref, Step step) {
     BackendTlsPolicyTranslation translation = policies.get(ref);
     BackendTlsPolicyTranslation.Placement now =
-        translation == null ? null : translation.place(n -> serviceUsers.getOrDefault(n, Set.of()));
+        translation == null
+            ? null
+            : translation.place(
+                n -> serviceUsers.getOrDefault(n, Set.of()), gw -> Translator.clientCertificate(gateways.get(gw)));
     BackendTlsPolicyTranslation.Placement before = placements.remove(ref);
     if (before != null) {
       before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param addresses the Gateway's status addresses
  * @param listenerStatuses one draft per spec listener, in spec order
  * @param listenerSets one draft per ListenerSet naming the Gateway, in attachment order
+ * @param backendClientCertificate the certificate and key its proxies present to TLS backends
+ *     ({@code spec.tls.backend.clientCertificateRef}), or null
  */
 public record GatewayTranslation(
     GatewayKey gateway,
@@ -33,7 +35,8 @@ public record GatewayTranslation(
     List<Condition> conditions,
     List<GatewayStatusAddress> addresses,
     List<ListenerStatusDraft> listenerStatuses,
-    List<ListenerSetDraft> listenerSets) {
+    List<ListenerSetDraft> listenerSets,
+    CertificateResolver.Resolved backendClientCertificate) {
 
   /**
    * ListenerSetDraft is the status of one ListenerSet naming the Gateway, without route counts.

@@ -122,6 +122,7 @@ public final class GatewayTranslator {
           "ConfigurationChanged",
           "frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through");
     }
+    CertificateResolver.Resolved backendClientCertificate = backendClientCertificate(ctx, gateway, gwConditions);
     List<GatewayStatusAddress> addresses = new ArrayList<>();
     programmedCondition(ctx, gateway, validListeners, merge.binds.keySet(), gwConditions, addresses);
     requestedAddresses(gateway, gwConditions, addresses);
@@ -148,7 +149,32 @@ public final class GatewayTranslator {
         gwConditions.toList(),
         addresses,
         drafts,
-        listenerSets);
+        listenerSets,
+        backendClientCertificate);
+  }
+
+  /**
+   * Resolves {@code spec.tls.backend.clientCertificateRef}, the certificate the Gateway's proxies
+   * present to TLS backends, and sets the Gateway's ResolvedRefs condition for it (only when one
+   * is configured, so other Gateways' status keeps its shape). Returns null when there is none
+   * or it is unusable: the proxies then present no client certificate.
+   */
+  private static CertificateResolver.Resolved backendClientCertificate(
+      TranslationContext ctx, Gateway gateway, ConditionList conditions) {
+    var tls = gateway.getSpec().getTls();
+    var ref = tls == null || tls.getBackend() == null ? null : tls.getBackend().getClientCertificateRef();
+    if (ref == null) {
+      return null;
+    }
+    CertificateResolver.Resolved resolved =
+        CertificateResolver.resolve(ctx, "Gateway", gateway.getMetadata().getNamespace(), List.of(ref));
+    if (resolved.ok()) {
+      conditions.set("ResolvedRefs", true, "ResolvedRefs", "All references resolved");
+      return resolved;
+    }
+    String reason = "RefNotPermitted".equals(resolved.reason()) ? "RefNotPermitted" : "InvalidClientCertificateRef";
+    conditions.set("ResolvedRefs", false, reason, "backend clientCertificateRef: " + resolved.message());
+    return null;
   }
 
   /** The listeners of one ListenerSet naming the Gateway, merged if admitted, and its status. */

@@ -170,6 +170,11 @@ final class RandomInputs {
       sb.append("  allowedListeners: {namespaces: %s}\n".formatted(pick(new String[] {
           "{from: All}", "{from: Same}", "{from: None}", "{from: Selector, selector: {matchLabels: {team: blue}}}"})));
     }
+    if (chance(30)) {
+      sb.append("  tls: {backend: {clientCertificateRef: {name: cert-%d}}%s}\n".formatted(random.nextInt(3),
+          chance(50) ? ", frontend: {default: {validation: {mode: %s, caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca-%d}]}}}"
+              .formatted(pick(new String[] {"AllowValidOnly", "AllowInsecureFallback"}), random.nextInt(2)) : ""));
+    }
     sb.append("  listeners:\n");
     int n = 1 + random.nextInt(4);
     for (int i = 0; i < n; i++) {
