@@ -422,7 +422,8 @@ public final class GatewayTranslator {
 
   /**
    * Checks {@code spec.addresses}: only IPAddress and Hostname can be requested, and a request
-   * is met only when the Gateway's Service actually has that address.
+   * is met only when the Gateway's Service actually has that address. An address without a value
+   * (GatewayAddressEmpty) asks for any address of that type, which the Service's own is.
    */
   private static void requestedAddresses(
       Gateway gateway, ConditionList conditions, List<GatewayStatusAddress> assigned) {
@@ -444,11 +445,14 @@ public final class GatewayTranslator {
         missing.add(address.getValue());
       }
     }
+    // Programmed is still True only when the Service already has its addresses (a load balancer
+    // still pending is AddressNotAssigned above): a request it does not have was not honoured,
+    // and will not be without a change, so it is unusable rather than pending.
     if (!missing.isEmpty() && conditions.isTrue("Programmed")) {
       conditions.set(
           "Programmed",
           false,
-          "AddressNotAssigned",
+          "AddressNotUsable",
           "requested address(es) " + String.join(", ", missing) + " not assigned to the Gateway's Service");
     }
   }
