@@ -4,8 +4,6 @@ import dev.agentgatewayjcp.translator.input.InputIndex;
 import dev.agentgatewayjcp.translator.input.InputKind;
 import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
-import dev.agentgatewayjcp.translator.reference.ReferenceGrants;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
@@ -115,18 +113,8 @@ public final class ListenerSets {
     };
   }
 
-  /** The reference-grant "from" kind for certificates of a listener owner. */
-  static String grantKind(HasMetadata owner) {
-    return owner instanceof ListenerSet ? "ListenerSet" : "Gateway";
-  }
-
   private static String creation(ListenerSet ls) {
     String ts = ls.getMetadata().getCreationTimestamp();
     return ts == null ? "" : ts;
-  }
-
-  /** Whether a group is Gateway API's (the default when unset). */
-  static boolean gatewayGroup(String group) {
-    return group == null || ReferenceGrants.GATEWAY_GROUP.equals(group);
   }
 }
