@@ -19,6 +19,7 @@
 #   CONFORMANCE_KEEP=1      leave the cluster and controller running afterwards
 #                           (stop them with: conformance/scripts/run-suite.sh down)
 #   CONFORMANCE_XDS_PORT    host port of the controller's TLS xDS server (default 15012)
+#   AGJCP_CONTROLLER_JAR    controller jar to run (default: controller/target/agentgateway-jcp.jar)
 #   CONFORMANCE_ADMIN_PORT  its admin port on 127.0.0.1 (default 15014)
 #   AGJCP_CLUSTER_DIR       run directory (default <tmp>/agentgateway-jcp-conformance);
 #                           its logs are copied to $AGJCP_CLUSTER_DIR.logs at the end
@@ -71,7 +72,7 @@ fi
 
 report=${CONFORMANCE_REPORT:-$repo/docs/conformance/experimental-v1.6.3-default-report.yaml}
 profiles=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP}
-jar="$repo/controller/target/agentgateway-jcp.jar"
+jar="${AGJCP_CONTROLLER_JAR:-$repo/controller/target/agentgateway-jcp.jar}"
 proxy_image=ghcr.io/agentgateway/agentgateway
 xds_port=${CONFORMANCE_XDS_PORT:-15012}
 admin_port=${CONFORMANCE_ADMIN_PORT:-15014}

@@ -39,6 +39,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntryStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
@@ -98,7 +100,7 @@ public final class Translator {
     for (HasMetadata route : allRoutes) {
       RouteClaims.Raw raw;
       try {
-        raw = RouteClaims.raw(route, gateways);
+        raw = RouteClaims.raw(ctx, route, gateways);
       } catch (RuntimeException e) {
         // The route's own translation below reports the failure.
         continue;
@@ -281,7 +283,8 @@ public final class Translator {
     Map<String, java.util.Set<GatewayKey>> users = new HashMap<>();
     services.forEach((gw, names) -> names.forEach(n -> users.computeIfAbsent(n, k -> new TreeSet<>()).add(gw)));
     for (PlacedTranslation policy : policies) {
-      BackendTlsPolicyTranslation.Placement placement = policy.place(n -> users.getOrDefault(n, java.util.Set.of()));
+      BackendTlsPolicyTranslation.Placement placement =
+          policy.place(n -> users.getOrDefault(n, java.util.Set.of()), gw -> clientCertificate(gateways.get(gw)));
       placement.resources().forEach((gw, list) -> list.forEach(r -> resources.get(gw).put(r.name(), r)));
       if (placement.status() != null) {
         statuses.put(policy.object(), placement.status());
@@ -296,6 +299,11 @@ public final class Translator {
       ObjectRef ref = InputKind.GATEWAY.ref(gw.namespace(), gw.name());
       statuses.put(ref, status);
       diagnostics.addAll(warnings(ref, status));
+      for (GatewayTranslation.ListenerSetDraft ls : e.getValue().listenerSets()) {
+        ListenerSetStatus lsStatus = ls.status(attached.getOrDefault(gw, Map.of()));
+        statuses.put(ls.listenerSet(), lsStatus);
+        diagnostics.addAll(warnings(ls.listenerSet(), lsStatus));
+      }
       outputs.put(
           gw,
           new GatewayOutput(
@@ -305,6 +313,12 @@ public final class Translator {
     }
     diagnostics.sort(null);
     return new TranslationResult(outputs, addresses.resources(), statuses, diagnostics);
+  }
+
+  /** The PEM certificate and key a Gateway's proxies present to TLS backends, or null. */
+  public static com.google.protobuf.ByteString[] clientCertificate(GatewayTranslation gateway) {
+    var c = gateway == null ? null : gateway.backendClientCertificate();
+    return c == null ? null : new com.google.protobuf.ByteString[] {c.cert(), c.key()};
   }
 
   private static GatewayKey key(Gateway gw) {
@@ -345,6 +359,13 @@ public final class Translator {
       if (gs.getListeners() != null) {
         for (ListenerStatus ls : gs.getListeners()) {
           warnings(ref, "listener " + ls.getName() + ": ", ls.getConditions(), out);
+        }
+      }
+    } else if (status instanceof ListenerSetStatus ls) {
+      warnings(ref, "", ls.getConditions(), out);
+      if (ls.getListeners() != null) {
+        for (ListenerEntryStatus entry : ls.getListeners()) {
+          warnings(ref, "listener " + entry.getName() + ": ", entry.getConditions(), out);
         }
       }
     } else if (status instanceof HTTPRouteStatus hs) {

@@ -3,15 +3,19 @@ package dev.agentgatewayjcp.controller.deploy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentgatewayjcp.controller.source.InputStore;
+import dev.agentgatewayjcp.translator.gateway.ListenerSets;
 import dev.agentgatewayjcp.translator.input.InputKind;
 import dev.agentgatewayjcp.translator.input.ObjectRef;
+import dev.agentgatewayjcp.translator.output.GatewayKey;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalParametersReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -102,7 +106,7 @@ public final class GatewayProxyReconciler implements Reconciler<Gateway> {
       return UpdateControl.noUpdate();
     }
     ProxyResources.Rendered rendered =
-        ProxyResources.render(gateway, parameters(gateway), gateway.getSpec().getListeners(), settings);
+        ProxyResources.render(gateway, parameters(gateway), listenerPorts(gateway), settings);
     int written = 0;
     if (rendered.xdsTrustBundle() != null) {
       // First, so that proxies never start without the CA they must trust.
@@ -116,6 +120,32 @@ public final class GatewayProxyReconciler implements Reconciler<Gateway> {
           gateway.getMetadata().getNamespace(), gateway.getMetadata().getName(), written);
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * The listeners whose ports the proxy Service exposes: the Gateway's own, then those of the
+   * ListenerSets its {@code allowedListeners} admits, in the order the translator merges them.
+   */
+  private List<io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener> listenerPorts(Gateway gateway) {
+    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener> out = new java.util.ArrayList<>();
+    if (gateway.getSpec().getListeners() != null) {
+      out.addAll(gateway.getSpec().getListeners());
+    }
+    GatewayKey key = new GatewayKey(gateway.getMetadata().getNamespace(), gateway.getMetadata().getName());
+    List<ListenerSet> candidates = store.ofKind(InputKind.LISTENER_SET.kind()).stream()
+        .map(ListenerSet.class::cast)
+        .filter(ls -> ListenerSets.parent(ls).filter(key::equals).isPresent())
+        .toList();
+    for (ListenerSets.Candidate c : ListenerSets.of(gateway, candidates,
+        ns -> store.get(InputKind.NAMESPACE.ref(null, ns)).map(Namespace.class::cast))) {
+      if (c.admitted() && c.listenerSet().getSpec() != null && c.listenerSet().getSpec().getListeners() != null) {
+        c.listenerSet().getSpec().getListeners().stream()
+            .filter(e -> e != null && e.getName() != null)
+            .map(ListenerSets::asListener)
+            .forEach(out::add);
+      }
+    }
+    return out;
   }
 
   private boolean isOurs(Gateway gateway) {

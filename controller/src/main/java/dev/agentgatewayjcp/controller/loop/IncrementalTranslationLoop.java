@@ -73,6 +73,9 @@ public final class IncrementalTranslationLoop {
         if (ours.contains(key)) {
           touched.add(key);
         }
+      } else if (change.object() instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet ls) {
+        // Its ports may be new to the Gateway's Service even when the proxies' view is unchanged.
+        dev.agentgatewayjcp.translator.gateway.ListenerSets.parent(ls).filter(ours::contains).ifPresent(touched::add);
       }
     }
     LOG.debug("{} input changes: {} gateways, {} xDS names and {} statuses changed in {} us",

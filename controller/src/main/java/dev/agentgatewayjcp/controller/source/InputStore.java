@@ -88,6 +88,17 @@ public final class InputStore {
     return Optional.ofNullable(objects.get(ref));
   }
 
+  /** Every object of one kind, in no particular order (a scan: for occasional callers). */
+  public List<HasMetadata> ofKind(String kind) {
+    List<HasMetadata> out = new ArrayList<>();
+    objects.forEach((ref, object) -> {
+      if (ref.kind().equals(kind)) {
+        out.add(object);
+      }
+    });
+    return out;
+  }
+
   /** Every object, in no particular order; the translator sorts. */
   public List<HasMetadata> snapshot() {
     return new ArrayList<>(objects.values());

@@ -88,6 +88,39 @@ class ProxyResourcesTest {
     assertThat(r.service().getSpec().getLoadBalancerIP()).isEqualTo("192.0.2.7");
   }
 
+  /** Conformance GatewayInfrastructure (v1.6.3 tests/gateway-infrastructure.yaml) on the rendering. */
+  @Test
+  void infrastructureLabelsAndAnnotationsReachTheServiceAccountPodsAndService() {
+    Gateway gw = gateway("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gateway-with-infrastructure-metadata, namespace: gateway-conformance-infra}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          infrastructure:
+            annotations: {key1: value1}
+            labels: {key2: value2}
+          listeners:
+          - {name: http, port: 8080, protocol: HTTP}
+        """);
+    ProxyResources.Rendered r = ProxyResources.render(gw, null, gw.getSpec().getListeners(), SETTINGS);
+    var pod = r.deployment().getSpec().getTemplate().getMetadata();
+    for (var meta : java.util.List.of(r.serviceAccount().getMetadata(), pod, r.service().getMetadata())) {
+      // The suite finds the objects by the gateway-name label, then checks both maps.
+      assertThat(meta.getLabels())
+          .containsEntry(ProxyResources.GATEWAY_NAME_LABEL, "gateway-with-infrastructure-metadata")
+          .containsEntry("key2", "value2");
+      assertThat(meta.getAnnotations()).containsEntry("key1", "value1");
+    }
+  }
+
+  @Test
+  void anAddressWithoutAValueSetsNoLoadBalancerIp() {
+    Gateway gw = gateway(GATEWAY.replace("{type: IPAddress, value: 192.0.2.7}", "{type: IPAddress}"));
+    ProxyResources.Rendered r = ProxyResources.render(gw, null, gw.getSpec().getListeners(), SETTINGS);
+    assertThat(r.service().getSpec().getLoadBalancerIP()).isNull();
+  }
+
   @Test
   void parametersConfigMapPatchesTheObjectsButNeverTheirIdentity() {
     Gateway gw = gateway(GATEWAY);

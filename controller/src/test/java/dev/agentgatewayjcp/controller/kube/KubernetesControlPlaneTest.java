@@ -15,6 +15,7 @@ import dev.agentgatewayjcp.controller.xds.AgentgatewayTestClient;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
@@ -132,8 +133,20 @@ class KubernetesControlPlaneTest {
             .withType("Accepted").withStatus("True").withReason("Accepted").withMessage("theirs")
             .withLastTransitionTime("2026-01-01T00:00:00Z").withObservedGeneration(1L).build())
         .build();
-    created.setStatus(new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder().withParents(foreign).build());
-    client.resource(created).updateStatus();
+    // The controller may write this route's status at the same moment: retry on a conflict.
+    for (int attempt = 1; ; attempt++) {
+      HTTPRoute latest = client.resources(HTTPRoute.class).inNamespace("default").withName("web").get();
+      latest.setStatus(new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder()
+          .withParents(foreign).build());
+      try {
+        client.resource(latest).updateStatus();
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
 
     AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "gw", "");
     proxy.connect();
@@ -276,6 +289,72 @@ class KubernetesControlPlaneTest {
   }
 
   @Test
+  void listenerSetListenersReachTheProxyAndTheServiceAndBothGetStatus() {
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: lsgw, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          allowedListeners: {namespaces: {from: Same}}
+          listeners:
+          - {name: http, port: 8080, protocol: HTTP, hostname: www.example.com}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: extra, namespace: default}
+        spec:
+          parentRef: {name: lsgw}
+          listeners:
+          - {name: http, port: 9090, protocol: HTTP, hostname: api.example.com}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: via-ls, namespace: default}
+        spec:
+          parentRefs: [{kind: ListenerSet, name: extra, sectionName: http}]
+          rules:
+          - backendRefs: [{name: echo, port: 80}]
+        """);
+    AgentgatewayTestClient proxy = new AgentgatewayTestClient(channel, "default", "lsgw", "");
+    proxy.connect();
+    // The ListenerSet's listener shares the Gateway's name "http" and still has its own key.
+    proxy.await(WAIT, "the ListenerSet's listener and its route",
+        p -> p.names(TypeUrls.RESOURCE).contains("listener/default/lsgw.default/extra.http")
+            && p.names(TypeUrls.RESOURCE).stream().anyMatch(n -> n.startsWith("route/")));
+    assertThat(proxy.names(TypeUrls.RESOURCE))
+        .contains("bind/8080/default/lsgw", "bind/9090/default/lsgw", "listener/default/lsgw.http");
+
+    ListenerSet ls = client.resources(ListenerSet.class).inNamespace("default").withName("extra")
+        .waitUntilCondition(x -> x.getStatus() != null && x.getStatus().getListeners() != null
+            && x.getStatus().getListeners().size() == 1
+            && x.getStatus().getListeners().get(0).getAttachedRoutes() == 1, WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(Await.condition(ls.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+    client.resources(Gateway.class).inNamespace("default").withName("lsgw")
+        .waitUntilCondition(g -> g.getStatus() != null && Integer.valueOf(1).equals(g.getStatus().getAttachedListenerSets()),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+    client.services().inNamespace("default").withName("lsgw")
+        .waitUntilCondition(x -> x != null && x.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 9090),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    // Moving the ListenerSet's listener to another port re-renders the Gateway's Service.
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: extra, namespace: default}
+        spec:
+          parentRef: {name: lsgw}
+          listeners:
+          - {name: http, port: 9191, protocol: HTTP, hostname: api.example.com}
+        """);
+    var service = client.services().inNamespace("default").withName("lsgw")
+        .waitUntilCondition(x -> x.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 9191),
+            WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(15021, 8080, 9191);
+    proxy.close();
+  }
+
+  @Test
   void aProxyRejectionBecomesAnEventAndAConditionOnTheGateway() {
     apply("""
         apiVersion: gateway.networking.k8s.io/v1
@@ -308,10 +387,13 @@ class KubernetesControlPlaneTest {
     assertThat(rejected.getMessage()).contains("route/").contains("picky-pod-1").contains("test rejection");
     assertThat(Await.condition(gateway.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
 
-    var events = client.v1().events().inNamespace("default").list().getItems().stream()
-        .filter(e -> "picky".equals(e.getInvolvedObject().getName()) && "ConfigRejected".equals(e.getReason()))
-        .toList();
-    assertThat(events).isNotEmpty();
+    // The Event and the condition are written independently; wait for the Event too.
+    java.util.function.Supplier<java.util.List<io.fabric8.kubernetes.api.model.Event>> rejections =
+        () -> client.v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> "picky".equals(e.getInvolvedObject().getName()) && "ConfigRejected".equals(e.getReason()))
+            .toList();
+    Await.until(WAIT, "a ConfigRejected Event on Gateway picky", () -> !rejections.get().isEmpty());
+    var events = rejections.get();
     assertThat(events.get(0).getType()).isEqualTo("Warning");
     assertThat(events.get(0).getMessage()).contains("picky-pod-1").contains("route/");
 

@@ -484,6 +484,29 @@ public final class IncrementalEngine {
         step.putStatus(node.ref(), null);
       }
     }
+    // Policies placed on this Gateway carry its backend client certificate.
+    if (!Objects.equals(
+        before == null ? null : before.backendClientCertificate(),
+        now == null ? null : now.backendClientCertificate())) {
+      placements.forEach((policy, placement) -> {
+        if (placement.resources().containsKey(key)) {
+          step.policiesToPlace.add(policy);
+        }
+      });
+    }
+    // ListenerSets this Gateway no longer reports on lose their status here; one that moved to
+    // another Gateway gets it back when that Gateway's status is refreshed at the end of the step.
+    if (before != null) {
+      Set<ObjectRef> still = new HashSet<>();
+      if (now != null) {
+        now.listenerSets().forEach(ls -> still.add(ls.listenerSet()));
+      }
+      for (GatewayTranslation.ListenerSetDraft ls : before.listenerSets()) {
+        if (!still.contains(ls.listenerSet())) {
+          step.putStatus(ls.listenerSet(), null);
+        }
+      }
+    }
     step.touchedGateways.add(key);
     // Routes read only a Gateway's listeners. Comparing those (which carry no timestamps)
     // rather than the whole translation keeps a wall clock from re-running every route of a
@@ -664,7 +687,10 @@ public final class IncrementalEngine {
   private void placePolicy(ObjectRef ref, Step step) {
     PlacedTranslation translation = policies.get(ref);
     BackendTlsPolicyTranslation.Placement now =
-        translation == null ? null : translation.place(n -> serviceUsers.getOrDefault(n, Set.of()));
+        translation == null
+            ? null
+            : translation.place(
+                n -> serviceUsers.getOrDefault(n, Set.of()), gw -> Translator.clientCertificate(gateways.get(gw)));
     BackendTlsPolicyTranslation.Placement before = placements.remove(ref);
     if (before != null) {
       before.resources().forEach((gw, list) -> list.forEach(r -> step.putResource(gw, r.name(), null)));
@@ -696,7 +722,7 @@ public final class IncrementalEngine {
       RouteClaims.Raw now = null;
       if (route != null) {
         try {
-          now = RouteClaims.raw(route, gateways);
+          now = RouteClaims.raw(plain, route, gateways);
         } catch (RuntimeException e) {
           now = null;
         }
@@ -814,6 +840,13 @@ public final class IncrementalEngine {
     if (!Objects.equals(statuses.get(ref), status)) {
       step.putStatus(ref, status);
       warnings.put(ref, Translator.warnings(ref, status));
+    }
+    for (GatewayTranslation.ListenerSetDraft ls : translation.listenerSets()) {
+      KubernetesResource lsStatus = ls.status(attached.getOrDefault(gw, Map.of()));
+      if (!Objects.equals(statuses.get(ls.listenerSet()), lsStatus)) {
+        step.putStatus(ls.listenerSet(), lsStatus);
+        warnings.put(ls.listenerSet(), Translator.warnings(ls.listenerSet(), lsStatus));
+      }
     }
   }
 

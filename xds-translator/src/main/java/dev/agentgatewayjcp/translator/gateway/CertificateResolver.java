@@ -50,6 +50,15 @@ public final class CertificateResolver {
   /** Resolves the certificate of a listener owned by a Gateway in {@code ownerNamespace}. */
   public static Resolved resolve(
       TranslationContext ctx, String ownerNamespace, List<SecretObjectReference> refs) {
+    return resolve(ctx, "Gateway", ownerNamespace, refs);
+  }
+
+  /**
+   * Resolves the certificate of a listener owned by a {@code ownerKind} (Gateway or ListenerSet,
+   * the kind a ReferenceGrant must name) in {@code ownerNamespace}.
+   */
+  public static Resolved resolve(
+      TranslationContext ctx, String ownerKind, String ownerNamespace, List<SecretObjectReference> refs) {
     if (refs == null || refs.size() != 1) {
       return Resolved.failure(
           "InvalidCertificateRef",
@@ -65,7 +74,7 @@ public final class CertificateResolver {
     }
     String namespace = ref.getNamespace() == null ? ownerNamespace : ref.getNamespace();
     if (!ReferenceGrants.allows(
-        ctx, "Gateway", ownerNamespace, "", "Secret", namespace, ref.getName())) {
+        ctx, ownerKind, ownerNamespace, "", "Secret", namespace, ref.getName())) {
       return Resolved.failure(
           "RefNotPermitted",
           "certificateRef to Secret "

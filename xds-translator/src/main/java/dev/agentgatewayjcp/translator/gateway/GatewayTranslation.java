@@ -1,10 +1,13 @@
 package dev.agentgatewayjcp.translator.gateway;
 
+import dev.agentgatewayjcp.translator.input.ObjectRef;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntryStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import java.util.ArrayList;
@@ -13,7 +16,7 @@ import java.util.Map;
 
 /**
  * GatewayTranslation is the result of translating one Gateway: its Bind and Listener resources,
- * the listeners routes may attach to, and its status up to the route counts.
+ * the listeners routes may attach to, and its status and its ListenerSets' up to the route counts.
  *
  * @param gateway the Gateway
  * @param resources Bind and Listener resources, sorted by xDS name
@@ -21,6 +24,9 @@ import java.util.Map;
  * @param conditions the Gateway's own conditions
  * @param addresses the Gateway's status addresses
  * @param listenerStatuses one draft per spec listener, in spec order
+ * @param listenerSets one draft per ListenerSet naming the Gateway, in attachment order
+ * @param backendClientCertificate the certificate and key its proxies present to TLS backends
+ *     ({@code spec.tls.backend.clientCertificateRef}), or null
  */
 public record GatewayTranslation(
     GatewayKey gateway,
@@ -28,7 +34,45 @@ public record GatewayTranslation(
     List<ListenerInfo> listeners,
     List<Condition> conditions,
     List<GatewayStatusAddress> addresses,
-    List<ListenerStatusDraft> listenerStatuses) {
+    List<ListenerStatusDraft> listenerStatuses,
+    List<ListenerSetDraft> listenerSets,
+    CertificateResolver.Resolved backendClientCertificate) {
+
+  /**
+   * ListenerSetDraft is the status of one ListenerSet naming the Gateway, without route counts.
+   *
+   * @param listenerSet the ListenerSet
+   * @param conditions its own conditions
+   * @param listeners one draft per listener, in spec order (empty when it is not admitted)
+   * @param attached whether it counts in the Gateway's {@code attachedListenerSets}
+   */
+  public record ListenerSetDraft(
+      ObjectRef listenerSet,
+      List<Condition> conditions,
+      List<ListenerStatusDraft> listeners,
+      boolean attached) {
+    public ListenerSetDraft {
+      conditions = List.copyOf(conditions);
+      listeners = List.copyOf(listeners);
+    }
+
+    /** The full status, given the number of routes attached to each listener slot. */
+    public ListenerSetStatus status(Map<String, Integer> attachedRoutes) {
+      List<ListenerEntryStatus> entries = new ArrayList<>();
+      for (ListenerStatusDraft draft : listeners) {
+        ListenerEntryStatus ls = new ListenerEntryStatus();
+        ls.setName(draft.name());
+        ls.setSupportedKinds(new ArrayList<>(draft.supportedKinds()));
+        ls.setAttachedRoutes(attachedRoutes.getOrDefault(ListenerInfo.slot(listenerSet, draft.name()), 0));
+        ls.setConditions(new ArrayList<>(draft.conditions()));
+        entries.add(ls);
+      }
+      ListenerSetStatus status = new ListenerSetStatus();
+      status.setConditions(new ArrayList<>(conditions));
+      status.setListeners(entries);
+      return status;
+    }
+  }
 
   /**
    * ListenerStatusDraft is a listener's status without its attached-route count.
@@ -51,6 +95,17 @@ public record GatewayTranslation(
     conditions = List.copyOf(conditions);
     addresses = List.copyOf(addresses);
     listenerStatuses = List.copyOf(listenerStatuses);
+    listenerSets = List.copyOf(listenerSets);
+  }
+
+  /** Whether a ListenerSet's listeners are part of this Gateway (it is admitted). */
+  public boolean attaches(ObjectRef listenerSet) {
+    for (ListenerSetDraft ls : listenerSets) {
+      if (ls.listenerSet().equals(listenerSet)) {
+        return !ls.listeners().isEmpty() || ls.attached();
+      }
+    }
+    return false;
   }
 
   /** The full Gateway status, given the number of routes attached to each listener by name. */
@@ -68,6 +123,12 @@ public record GatewayTranslation(
     status.setConditions(new ArrayList<>(conditions));
     status.setAddresses(new ArrayList<>(addresses));
     status.setListeners(listeners);
+    int attachedSets = (int) listenerSets.stream().filter(ListenerSetDraft::attached).count();
+    // Only a Gateway that admits ListenerSets reports the count, so other Gateways' status
+    // keeps its shape.
+    if (attachedSets > 0 || !listenerSets.isEmpty()) {
+      status.setAttachedListenerSets(attachedSets);
+    }
     return status;
   }
 }

@@ -3,8 +3,10 @@ package dev.agentgatewayjcp.translator.gateway;
 import dev.agentgatewayjcp.api.resource.Bind;
 import dev.agentgatewayjcp.api.resource.ListenerName;
 import dev.agentgatewayjcp.api.resource.Resource;
+import dev.agentgatewayjcp.api.resource.ResourceName;
 import dev.agentgatewayjcp.api.resource.TLSConfig;
 import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
 import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
@@ -32,8 +34,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * GatewayTranslator turns one Gateway of our class into agentgateway Bind and Listener resources,
- * the listeners routes can attach to, and the Gateway's status.
+ * GatewayTranslator turns one Gateway of our class, with the ListenerSets attached to it, into
+ * agentgateway Bind and Listener resources, the listeners routes can attach to, and the statuses
+ * of the Gateway and of those ListenerSets.
  */
 public final class GatewayTranslator {
 
@@ -66,19 +69,212 @@ public final class GatewayTranslator {
     List<Listener> specs =
         gateway.getSpec().getListeners() == null ? List.of() : gateway.getSpec().getListeners();
 
-    List<Listener> accepted = new ArrayList<>();
-    List<ListenerInfo> infos = new ArrayList<>();
-    List<GatewayTranslation.ListenerStatusDraft> drafts = new ArrayList<>();
-    // Port to Bind protocol, sorted so Binds come out in port order.
-    TreeMap<Integer, Bind.Protocol> binds = new TreeMap<>();
-    Map<String, XdsResource> resources = new TreeMap<>();
+    Merge merge = new Merge(ctx, gateway, key);
     int validListeners = 0;
-
+    List<GatewayTranslation.ListenerStatusDraft> drafts = new ArrayList<>();
     for (Listener listener : specs) {
       if (listener == null || listener.getName() == null || listener.getPort() == null) {
         // Nothing can refer to it and status cannot name it; it only counts as invalid.
         continue;
       }
+      Outcome outcome = merge.add(listener, ns, "Gateway", generation, null);
+      drafts.add(outcome.draft());
+      if (outcome.programmed()) {
+        validListeners++;
+      }
+    }
+
+    // ListenerSet listeners join after the Gateway's own, oldest ListenerSet first, so that a
+    // conflict always goes against the newcomer.
+    List<GatewayTranslation.ListenerSetDraft> listenerSets = new ArrayList<>();
+    for (ListenerSets.Candidate candidate : ListenerSets.of(ctx, gateway)) {
+      listenerSets.add(listenerSet(ctx, merge, candidate));
+    }
+
+    merge.binds.forEach(
+        (port, protocol) -> {
+          String bindKey = bindKey(port, key);
+          Bind bind =
+              Bind.newBuilder()
+                  .setKey(bindKey)
+                  .setPort(port)
+                  .setProtocol(protocol)
+                  .setTunnelProtocol(Bind.TunnelProtocol.DIRECT)
+                  .build();
+          String xdsName = "bind/" + bindKey;
+          merge.resources.put(xdsName, XdsResource.of(xdsName, Resource.newBuilder().setBind(bind).build()));
+        });
+
+    ConditionList gwConditions = new ConditionList(ctx.clock(), generation);
+    if (validListeners == specs.size()) {
+      gwConditions.set("Accepted", true, "Accepted", "Resource accepted");
+    } else if (validListeners > 0) {
+      gwConditions.set(
+          "Accepted", true, "ListenersNotValid", "One or more of the Gateway's listeners are invalid");
+    } else {
+      gwConditions.set(
+          "Accepted", false, "ListenersNotValid", "None of the Gateway's listeners are valid");
+    }
+    if (FrontendValidation.anyInsecureFallback(gateway)) {
+      gwConditions.set(
+          "InsecureFrontendValidationMode",
+          true,
+          "ConfigurationChanged",
+          "frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through");
+    }
+    CertificateResolver.Resolved backendClientCertificate = backendClientCertificate(ctx, gateway, gwConditions);
+    List<GatewayStatusAddress> addresses = new ArrayList<>();
+    programmedCondition(ctx, gateway, validListeners, merge.binds.keySet(), gwConditions, addresses);
+    requestedAddresses(gateway, gwConditions, addresses);
+    var invalid = invalidParameters(ctx, gateway);
+    List<ListenerInfo> infos = merge.infos;
+    if (invalid.isPresent()) {
+      // A rejected Gateway is not programmed: its proxies get no configuration and no route can
+      // attach, so what users see in status is what the proxies do.
+      String message = "The Gateway is not accepted: " + invalid.get();
+      gwConditions.set("Accepted", false, "InvalidParameters", invalid.get());
+      gwConditions.set("Programmed", false, "Invalid", message);
+      merge.resources.clear();
+      infos = List.of();
+      drafts.replaceAll(d -> notProgrammed(d, generation, ctx, message));
+    }
+    if (!gwConditions.isTrue("Accepted") || !gwConditions.isTrue("Programmed")) {
+      listenerSets.replaceAll(ls -> parentNotReady(ctx, ls, gwConditions));
+    }
+
+    return new GatewayTranslation(
+        key,
+        new ArrayList<>(merge.resources.values()),
+        infos,
+        gwConditions.toList(),
+        addresses,
+        drafts,
+        listenerSets,
+        backendClientCertificate);
+  }
+
+  /**
+   * Resolves {@code spec.tls.backend.clientCertificateRef}, the certificate the Gateway's proxies
+   * present to TLS backends, and sets the Gateway's ResolvedRefs condition for it (only when one
+   * is configured, so other Gateways' status keeps its shape). Returns null when there is none
+   * or it is unusable: the proxies then present no client certificate.
+   */
+  private static CertificateResolver.Resolved backendClientCertificate(
+      TranslationContext ctx, Gateway gateway, ConditionList conditions) {
+    var tls = gateway.getSpec().getTls();
+    var ref = tls == null || tls.getBackend() == null ? null : tls.getBackend().getClientCertificateRef();
+    if (ref == null) {
+      return null;
+    }
+    CertificateResolver.Resolved resolved =
+        CertificateResolver.resolve(ctx, "Gateway", gateway.getMetadata().getNamespace(), List.of(ref));
+    if (resolved.ok()) {
+      conditions.set("ResolvedRefs", true, "ResolvedRefs", "All references resolved");
+      return resolved;
+    }
+    String reason = "RefNotPermitted".equals(resolved.reason()) ? "RefNotPermitted" : "InvalidClientCertificateRef";
+    conditions.set("ResolvedRefs", false, reason, "backend clientCertificateRef: " + resolved.message());
+    return null;
+  }
+
+  /** The listeners of one ListenerSet naming the Gateway, merged if admitted, and its status. */
+  private static GatewayTranslation.ListenerSetDraft listenerSet(
+      TranslationContext ctx, Merge merge, ListenerSets.Candidate candidate) {
+    var ls = candidate.listenerSet();
+    ObjectRef ref = ObjectRef.of(ls);
+    Long generation = ls.getMetadata().getGeneration();
+    ConditionList conditions = new ConditionList(ctx.clock(), generation);
+    if (!candidate.admitted()) {
+      String message = "the parent Gateway's allowedListeners does not admit ListenerSets from namespace " + ref.namespace();
+      conditions.set("Accepted", false, "NotAllowed", message);
+      conditions.set("Programmed", false, "NotAllowed", message);
+      return new GatewayTranslation.ListenerSetDraft(ref, conditions.toList(), List.of(), false);
+    }
+    var entries = ls.getSpec() == null || ls.getSpec().getListeners() == null
+        ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntry>of()
+        : ls.getSpec().getListeners();
+    List<GatewayTranslation.ListenerStatusDraft> drafts = new ArrayList<>();
+    int valid = 0;
+    for (var entry : entries) {
+      if (entry == null || entry.getName() == null || entry.getPort() == null) {
+        continue;
+      }
+      Outcome outcome =
+          merge.add(ListenerSets.asListener(entry), ref.namespace(), "ListenerSet", generation, ref);
+      drafts.add(outcome.draft());
+      if (outcome.programmed()) {
+        valid++;
+      }
+    }
+    if (valid == 0) {
+      String message = "None of the ListenerSet's listeners are valid";
+      conditions.set("Accepted", false, "ListenersNotValid", message);
+      conditions.set("Programmed", false, "ListenersNotValid", message);
+    } else {
+      if (valid == entries.size()) {
+        conditions.set("Accepted", true, "Accepted", "ListenerSet accepted");
+      } else {
+        conditions.set(
+            "Accepted", true, "ListenersNotValid", "One or more of the ListenerSet's listeners are invalid");
+      }
+      conditions.set("Programmed", true, "Programmed", "ListenerSet programmed");
+    }
+    return new GatewayTranslation.ListenerSetDraft(ref, conditions.toList(), drafts, valid > 0);
+  }
+
+  /** An admitted ListenerSet of a Gateway that is not accepted or not programmed. */
+  private static GatewayTranslation.ListenerSetDraft parentNotReady(
+      TranslationContext ctx, GatewayTranslation.ListenerSetDraft draft, ConditionList parent) {
+    if (!draft.attached()) {
+      return draft;
+    }
+    var accepted = draft.conditions().stream().filter(c -> "Accepted".equals(c.getType())).findFirst().orElseThrow();
+    ConditionList conditions = new ConditionList(ctx.clock(), accepted.getObservedGeneration());
+    boolean parentAccepted = parent.isTrue("Accepted");
+    String reason = parent.get(parentAccepted ? "Programmed" : "Accepted").map(c -> c.getReason()).orElse("");
+    String message =
+        "Parent Gateway is not " + (parentAccepted ? "programmed" : "accepted") + " (" + reason + ")";
+    if (parentAccepted) {
+      conditions.set("Accepted", true, accepted.getReason(), accepted.getMessage());
+      conditions.set("Programmed", false, "Pending", message);
+    } else {
+      conditions.set("Accepted", false, "ParentNotAccepted", message);
+      conditions.set("Programmed", false, "ParentNotAccepted", message);
+    }
+    // A ListenerSet that is not accepted does not count among the Gateway's attached ones.
+    return new GatewayTranslation.ListenerSetDraft(
+        draft.listenerSet(), conditions.toList(), draft.listeners(), parentAccepted);
+  }
+
+  /** Outcome of one listener: its status draft and whether it is programmed. */
+  private record Outcome(GatewayTranslation.ListenerStatusDraft draft, boolean programmed) {}
+
+  /**
+   * Merge is the listener list of one Gateway being built: its own listeners and then those of
+   * its admitted ListenerSets, checked for conflicts against every listener accepted before.
+   */
+  private static final class Merge {
+    final TranslationContext ctx;
+    final Gateway gatewayObject;
+    final GatewayKey gateway;
+    final List<Listener> accepted = new ArrayList<>();
+    final List<ListenerInfo> infos = new ArrayList<>();
+    // Port to Bind protocol, sorted so Binds come out in port order.
+    final TreeMap<Integer, Bind.Protocol> binds = new TreeMap<>();
+    final Map<String, XdsResource> resources = new TreeMap<>();
+
+    Merge(TranslationContext ctx, Gateway gatewayObject, GatewayKey gateway) {
+      this.ctx = ctx;
+      this.gatewayObject = gatewayObject;
+      this.gateway = gateway;
+    }
+
+    /**
+     * Adds one listener owned by the Gateway ({@code listenerSet} null) or by a ListenerSet, in
+     * {@code ownerNamespace}; {@code ownerKind} is what ReferenceGrants must name.
+     */
+    Outcome add(
+        Listener listener, String ownerNamespace, String ownerKind, Long generation, ObjectRef listenerSet) {
       ConditionList conditions = new ConditionList(ctx.clock(), generation);
       conditions.set("Accepted", true, "Accepted", OK);
       conditions.set("Programmed", true, "Programmed", OK);
@@ -87,16 +283,13 @@ public final class GatewayTranslator {
       String protocol = listener.getProtocol() == null ? "" : listener.getProtocol();
       ListenerProtocol mapping = ListenerProtocol.of(listener);
       boolean supportedProtocol = mapping.supported();
-      List<String> kinds = mapping.kinds();
-
-      KindsResult kindsResult = supportedKinds(kinds, listener.getAllowedRoutes());
+      KindsResult kindsResult = supportedKinds(mapping.kinds(), listener.getAllowedRoutes());
       String conflict = conflictWith(listener, accepted);
       if (conflict != null) {
         conditions.set("Accepted", false, conflict, CONFLICT_MESSAGE);
         conditions.set("Programmed", false, conflict, CONFLICT_MESSAGE);
         conditions.set("Conflicted", true, conflict, CONFLICT_MESSAGE);
-        drafts.add(draft(listener, kindsResult.kinds(), conditions));
-        continue;
+        return new Outcome(draft(listener, kindsResult.kinds(), conditions), false);
       }
       accepted.add(listener);
 
@@ -115,9 +308,27 @@ public final class GatewayTranslator {
             listener.getTls() == null
                 ? new CertificateResolver.Resolved(
                     null, null, "InvalidCertificateRef", "an " + protocol + " listener needs tls.certificateRefs")
-                : CertificateResolver.resolve(ctx, ns, listener.getTls().getCertificateRefs());
+                : CertificateResolver.resolve(ctx, ownerKind, ownerNamespace, listener.getTls().getCertificateRefs());
         if (resolved.ok()) {
-          tls = TLSConfig.newBuilder().setCert(resolved.cert()).setPrivateKey(resolved.key()).build();
+          TLSConfig.Builder tlsConfig =
+              TLSConfig.newBuilder().setCert(resolved.cert()).setPrivateKey(resolved.key());
+          int port = listener.getPort() == null ? 0 : listener.getPort();
+          FrontendValidation.Result frontend = FrontendValidation.forPort(ctx, gatewayObject, port);
+          if (frontend != null && frontend.reason() != null) {
+            conditions.set("ResolvedRefs", false, frontend.reason(), frontend.message());
+          }
+          if (frontend != null && frontend.root() == null) {
+            // Without a CA the listener cannot check client certificates; it is not served at
+            // all rather than served without the check its owner asked for.
+            conditions.set("Accepted", false, "NoValidCACertificate", "no usable CA certificate for client validation: " + frontend.message());
+            conditions.set("Programmed", false, "Invalid", "Bad TLS configuration");
+            programmed = false;
+          } else {
+            if (frontend != null) {
+              frontend.applyTo(tlsConfig);
+            }
+            tls = tlsConfig.build();
+          }
         } else {
           conditions.set("ResolvedRefs", false, resolved.reason(), resolved.message());
           conditions.set("Programmed", false, "Invalid", "Bad TLS configuration");
@@ -126,21 +337,26 @@ public final class GatewayTranslator {
       }
 
       int port = listener.getPort() == null ? 0 : listener.getPort();
-      String listenerKey = ns + "/" + name + "." + listener.getName();
+      String slot = listenerSet == null ? listener.getName() : ListenerInfo.slot(listenerSet, listener.getName());
+      String listenerKey = gateway.namespace() + "/" + gateway.name() + "." + slot;
       if (supportedProtocol) {
         binds.putIfAbsent(port, mapping.bind());
       }
       if (programmed) {
-        validListeners++;
+        ListenerName.Builder listenerName =
+            ListenerName.newBuilder()
+                .setGatewayName(gateway.name())
+                .setGatewayNamespace(gateway.namespace())
+                .setListenerName(listener.getName());
+        if (listenerSet != null) {
+          listenerName.setListenerSet(
+              ResourceName.newBuilder().setName(listenerSet.name()).setNamespace(listenerSet.namespace()));
+        }
         dev.agentgatewayjcp.api.resource.Listener.Builder out =
             dev.agentgatewayjcp.api.resource.Listener.newBuilder()
                 .setKey(listenerKey)
-                .setBindKey(bindKey(port, key))
-                .setName(
-                    ListenerName.newBuilder()
-                        .setGatewayName(name)
-                        .setGatewayNamespace(ns)
-                        .setListenerName(listener.getName()))
+                .setBindKey(bindKey(port, gateway))
+                .setName(listenerName)
                 .setHostname(listener.getHostname() == null ? "" : listener.getHostname())
                 .setProtocol(mapping.listener());
         if (tls != null) {
@@ -151,64 +367,19 @@ public final class GatewayTranslator {
       }
       infos.add(
           new ListenerInfo(
-              key,
-              listener.getName(),
+              gateway,
+              slot,
               port,
               protocol,
               listener.getHostname(),
               listenerKey,
               programmed,
-              allowedNamespaces(ctx, ns, listener.getAllowedRoutes()),
-              kindsResult.kinds()));
-      drafts.add(draft(listener, kindsResult.kinds(), conditions));
+              allowedNamespaces(ctx, ownerNamespace, listener.getAllowedRoutes()),
+              kindsResult.kinds(),
+              listener.getName(),
+              listenerSet));
+      return new Outcome(draft(listener, kindsResult.kinds(), conditions), programmed);
     }
-
-    binds.forEach(
-        (port, protocol) -> {
-          String bindKey = bindKey(port, key);
-          Bind bind =
-              Bind.newBuilder()
-                  .setKey(bindKey)
-                  .setPort(port)
-                  .setProtocol(protocol)
-                  .setTunnelProtocol(Bind.TunnelProtocol.DIRECT)
-                  .build();
-          String xdsName = "bind/" + bindKey;
-          resources.put(xdsName, XdsResource.of(xdsName, Resource.newBuilder().setBind(bind).build()));
-        });
-
-    ConditionList gwConditions = new ConditionList(ctx.clock(), generation);
-    if (validListeners == specs.size()) {
-      gwConditions.set("Accepted", true, "Accepted", "Resource accepted");
-    } else if (validListeners > 0) {
-      gwConditions.set(
-          "Accepted", true, "ListenersNotValid", "One or more of the Gateway's listeners are invalid");
-    } else {
-      gwConditions.set(
-          "Accepted", false, "ListenersNotValid", "None of the Gateway's listeners are valid");
-    }
-    List<GatewayStatusAddress> addresses = new ArrayList<>();
-    programmedCondition(ctx, gateway, validListeners, binds.keySet(), gwConditions, addresses);
-    requestedAddresses(gateway, gwConditions, addresses);
-    var invalid = invalidParameters(ctx, gateway);
-    if (invalid.isPresent()) {
-      // A rejected Gateway is not programmed: its proxies get no configuration and no route can
-      // attach, so what users see in status is what the proxies do.
-      String message = "The Gateway is not accepted: " + invalid.get();
-      gwConditions.set("Accepted", false, "InvalidParameters", invalid.get());
-      gwConditions.set("Programmed", false, "Invalid", message);
-      resources.clear();
-      infos.clear();
-      drafts.replaceAll(d -> notProgrammed(d, generation, ctx, message));
-    }
-
-    return new GatewayTranslation(
-        key,
-        new ArrayList<>(resources.values()),
-        infos,
-        gwConditions.toList(),
-        addresses,
-        drafts);
   }
 
   private static GatewayTranslation.ListenerStatusDraft notProgrammed(
@@ -251,7 +422,8 @@ public final class GatewayTranslator {
 
   /**
    * Checks {@code spec.addresses}: only IPAddress and Hostname can be requested, and a request
-   * is met only when the Gateway's Service actually has that address.
+   * is met only when the Gateway's Service actually has that address. An address without a value
+   * (GatewayAddressEmpty) asks for any address of that type, which the Service's own is.
    */
   private static void requestedAddresses(
       Gateway gateway, ConditionList conditions, List<GatewayStatusAddress> assigned) {
@@ -273,11 +445,14 @@ public final class GatewayTranslator {
         missing.add(address.getValue());
       }
     }
+    // Programmed is still True only when the Service already has its addresses (a load balancer
+    // still pending is AddressNotAssigned above): a request it does not have was not honoured,
+    // and will not be without a change, so it is unusable rather than pending.
     if (!missing.isEmpty() && conditions.isTrue("Programmed")) {
       conditions.set(
           "Programmed",
           false,
-          "AddressNotAssigned",
+          "AddressNotUsable",
           "requested address(es) " + String.join(", ", missing) + " not assigned to the Gateway's Service");
     }
   }

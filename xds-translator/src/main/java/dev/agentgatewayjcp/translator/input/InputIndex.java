@@ -33,6 +33,29 @@ public final class InputIndex<T extends HasMetadata> {
                 : List.of(slice.getMetadata().getNamespace() + "/" + service);
           });
 
+  /**
+   * ListenerSets by the {@code namespace/name} of the Gateway their {@code spec.parentRef} names,
+   * so that a Gateway reads only its own candidates.
+   */
+  public static final InputIndex<io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet>
+      LISTENER_SETS_BY_GATEWAY =
+          new InputIndex<>(
+              "listenerSetsByGateway",
+              InputKind.LISTENER_SET,
+              ls -> {
+                var ref = ls.getSpec() == null ? null : ls.getSpec().getParentRef();
+                if (ref == null || ref.getName() == null) {
+                  return List.of();
+                }
+                String group = ref.getGroup() == null ? "gateway.networking.k8s.io" : ref.getGroup();
+                String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
+                if (!"gateway.networking.k8s.io".equals(group) || !"Gateway".equals(kind)) {
+                  return List.of();
+                }
+                String ns = ref.getNamespace() == null ? ls.getMetadata().getNamespace() : ref.getNamespace();
+                return List.of(ns + "/" + ref.getName());
+              });
+
   private final String name;
   private final InputKind<T> kind;
   private final Function<T, Collection<String>> keys;
@@ -45,7 +68,7 @@ public final class InputIndex<T extends HasMetadata> {
 
   /** Every index, in a fixed order. */
   public static List<InputIndex<?>> all() {
-    return List.of(ENDPOINT_SLICES_BY_SERVICE);
+    return List.of(ENDPOINT_SLICES_BY_SERVICE, LISTENER_SETS_BY_GATEWAY);
   }
 
   public String name() {

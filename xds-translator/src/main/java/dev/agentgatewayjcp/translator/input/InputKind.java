@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
@@ -34,6 +35,8 @@ public final class InputKind<T extends HasMetadata> {
   public static final InputKind<GatewayClass> GATEWAY_CLASS =
       new InputKind<>("GatewayClass", GatewayClass.class, false);
   public static final InputKind<Gateway> GATEWAY = new InputKind<>("Gateway", Gateway.class, true);
+  public static final InputKind<ListenerSet> LISTENER_SET =
+      new InputKind<>("ListenerSet", ListenerSet.class, true);
   public static final InputKind<HTTPRoute> HTTP_ROUTE =
       new InputKind<>("HTTPRoute", HTTPRoute.class, true);
   public static final InputKind<GRPCRoute> GRPC_ROUTE =
@@ -73,6 +76,7 @@ public final class InputKind<T extends HasMetadata> {
       List.of(
           GATEWAY_CLASS,
           GATEWAY,
+          LISTENER_SET,
           HTTP_ROUTE,
           GRPC_ROUTE,
           TLS_ROUTE,

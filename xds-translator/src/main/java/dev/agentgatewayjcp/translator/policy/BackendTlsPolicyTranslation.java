@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.translator.policy;
 
+import com.google.protobuf.ByteString;
+import dev.agentgatewayjcp.api.resource.Resource;
 import dev.agentgatewayjcp.translator.input.ObjectRef;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.output.XdsResource;
@@ -70,13 +72,23 @@ public record BackendTlsPolicyTranslation(
   /** Places the policy, given which Gateways use each Service address. */
   @Override
   public Placement place(Function<String, Set<GatewayKey>> usersOfService) {
+    return place(usersOfService, gw -> null);
+  }
+
+  /**
+   * Places the policy, given which Gateways use each Service address and the client certificate
+   * (PEM certificate and key) each Gateway's proxies present to backends, or null.
+   */
+  @Override
+  public Placement place(
+      Function<String, Set<GatewayKey>> usersOfService, Function<GatewayKey, ByteString[]> clientCertificates) {
     TreeMap<GatewayKey, List<XdsResource>> resources = new TreeMap<>();
     SortedSet<GatewayKey> ancestors = new TreeSet<>();
     for (Target t : targets) {
       for (GatewayKey gw : usersOfService.apply(t.serviceAddress())) {
         ancestors.add(gw);
         if (t.resource() != null) {
-          resources.computeIfAbsent(gw, k -> new ArrayList<>()).add(t.resource());
+          resources.computeIfAbsent(gw, k -> new ArrayList<>()).add(withClientCertificate(t.resource(), clientCertificates.apply(gw)));
         }
       }
     }
@@ -100,5 +112,17 @@ public record BackendTlsPolicyTranslation(
     PolicyStatus status = new PolicyStatus();
     status.setAncestors(entries);
     return new Placement(resources, status);
+  }
+
+  /** The Policy as one Gateway's proxies get it: with that Gateway's client certificate, if any. */
+  private static XdsResource withClientCertificate(XdsResource policy, ByteString[] certificate) {
+    if (certificate == null) {
+      return policy;
+    }
+    Resource.Builder resource = ((Resource) policy.message()).toBuilder();
+    resource.getPolicyBuilder().getBackendBuilder().getBackendTlsBuilder()
+        .setCert(certificate[0])
+        .setKey(certificate[1]);
+    return XdsResource.of(policy.name(), resource.build());
   }
 }

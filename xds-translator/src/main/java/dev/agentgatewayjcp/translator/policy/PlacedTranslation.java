@@ -20,4 +20,14 @@ public interface PlacedTranslation {
 
   /** Places it, given which Gateways use each Service address. */
   BackendTlsPolicyTranslation.Placement place(Function<String, Set<GatewayKey>> usersOfService);
+
+  /**
+   * Places it, also given the client certificate (PEM certificate and key) each Gateway's
+   * proxies present to backends, or null; only translations that carry backend TLS use it.
+   */
+  default BackendTlsPolicyTranslation.Placement place(
+      Function<String, Set<GatewayKey>> usersOfService,
+      Function<GatewayKey, com.google.protobuf.ByteString[]> clientCertificates) {
+    return place(usersOfService);
+  }
 }

@@ -99,7 +99,7 @@ public final class L4RouteTranslator {
     List<String> hostnames =
         specHostnames == null ? List.of() : specHostnames.stream().filter(h -> h != null).toList();
     List<ParentResolver.ParentResult> parents =
-        ParentResolver.resolve(kind, ns, hostnames, parentRefs, gateways, (l, k) -> List.of(), null);
+        ParentResolver.resolve(ctx, kind, ns, hostnames, parentRefs, gateways, (l, k) -> List.of(), null);
     if (unsupported != null) {
       List<ParentResolver.ParentResult> refused = new ArrayList<>();
       for (ParentResolver.ParentResult p : parents) {

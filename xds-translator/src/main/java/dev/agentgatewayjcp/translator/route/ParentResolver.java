@@ -2,16 +2,21 @@ package dev.agentgatewayjcp.translator.route;
 
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
 import dev.agentgatewayjcp.translator.gateway.ListenerInfo;
+import dev.agentgatewayjcp.translator.gateway.ListenerSets;
+import dev.agentgatewayjcp.translator.input.InputKind;
+import dev.agentgatewayjcp.translator.input.ObjectRef;
+import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import dev.agentgatewayjcp.translator.reference.ReferenceGrants;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * ParentResolver decides, for each parentRef of a route, which listeners of our Gateways accept
- * the route, and why the others refuse it.
+ * ParentResolver decides, for each parentRef of a route (a Gateway or a ListenerSet), which
+ * listeners of our Gateways accept the route, and why the others refuse it.
  */
 public final class ParentResolver {
 
@@ -42,6 +47,7 @@ public final class ParentResolver {
    * given, a listener where a route of the other kind wins the hostname conflict refuses it.
    */
   public static List<ParentResult> resolve(
+      TranslationContext ctx,
       String routeKind,
       String routeNamespace,
       List<String> routeHostnames,
@@ -56,15 +62,28 @@ public final class ParentResolver {
     for (ParentReference ref : parentRefs) {
       String group = ref.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : ref.getGroup();
       String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
-      if (!ReferenceGrants.GATEWAY_GROUP.equals(group) || !"Gateway".equals(kind)) {
+      if (!ReferenceGrants.GATEWAY_GROUP.equals(group)) {
         continue;
       }
       String ns = ref.getNamespace() == null ? routeNamespace : ref.getNamespace();
-      GatewayTranslation gateway = gateways.get(new GatewayKey(ns, String.valueOf(ref.getName())));
-      if (gateway == null) {
+      GatewayKey parent;
+      ObjectRef listenerSet = null;
+      if ("Gateway".equals(kind)) {
+        parent = new GatewayKey(ns, String.valueOf(ref.getName()));
+      } else if ("ListenerSet".equals(kind)) {
+        // A ListenerSet parent stands for its listeners on the Gateway it is attached to.
+        ListenerSet ls = ctx.get(InputKind.LISTENER_SET, ns, ref.getName()).orElse(null);
+        parent = ls == null ? null : ListenerSets.parent(ls).orElse(null);
+        listenerSet = ls == null ? null : ObjectRef.of(ls);
+      } else {
         continue;
       }
-      results.add(resolveOne(routeKind, routeNamespace, routeHostnames, ref, gateway, claims, self));
+      GatewayTranslation gateway = parent == null ? null : gateways.get(parent);
+      if (gateway == null || (listenerSet != null && !gateway.attaches(listenerSet))) {
+        continue;
+      }
+      results.add(
+          resolveOne(routeKind, routeNamespace, routeHostnames, ref, gateway, listenerSet, claims, self));
     }
     return results;
   }
@@ -75,38 +94,42 @@ public final class ParentResolver {
       List<String> routeHostnames,
       ParentReference ref,
       GatewayTranslation gateway,
+      ObjectRef listenerSet,
       RouteClaims.View claims,
       RouteClaims.Claim self) {
+    // A Gateway parent means the Gateway's own listeners only; a ListenerSet parent, its own.
+    List<ListenerInfo> owned =
+        gateway.listeners().stream().filter(l -> java.util.Objects.equals(l.listenerSet(), listenerSet)).toList();
     List<ListenerInfo> accepted = new ArrayList<>();
     int bestRank = Integer.MAX_VALUE;
     List<String> messages = new ArrayList<>();
     String bestReason = "NoMatchingParent";
-    if (gateway.listeners().isEmpty()) {
-      messages.add("the Gateway has no usable listeners");
+    if (owned.isEmpty()) {
+      messages.add(listenerSet == null ? "the Gateway has no usable listeners" : "the ListenerSet has no usable listeners");
     }
-    for (ListenerInfo listener : gateway.listeners()) {
+    for (ListenerInfo listener : owned) {
       String reason;
       String message;
       if (ref.getPort() != null && ref.getPort() != listener.port()) {
         reason = "NoMatchingParent";
         message = "port " + ref.getPort() + " not found";
-      } else if (ref.getSectionName() != null && !ref.getSectionName().equals(listener.name())) {
+      } else if (ref.getSectionName() != null && !ref.getSectionName().equals(listener.sectionName())) {
         reason = "NoMatchingParent";
         message = "sectionName \"" + ref.getSectionName() + "\" not found";
       } else if (!Hostnames.anyIntersect(routeHostnames, listener.hostname())) {
         reason = "NoMatchingListenerHostname";
-        message = "no hostname of the route matches listener " + listener.name();
+        message = "no hostname of the route matches listener " + listener.sectionName();
       } else if (!listener.namespaces().allows(routeNamespace)) {
         reason = "NotAllowedByListeners";
         message =
             "hostnames matched listener "
-                + listener.name()
+                + listener.sectionName()
                 + ", but namespace "
                 + routeNamespace
                 + " is not allowed by it";
       } else if (!listener.supportedKinds().contains(routeKind)) {
         reason = "NotAllowedByListeners";
-        message = "kind " + routeKind + " is not allowed by listener " + listener.name();
+        message = "kind " + routeKind + " is not allowed by listener " + listener.sectionName();
       } else {
         var winner =
             self == null
@@ -123,7 +146,7 @@ public final class ParentResolver {
         reason = "NotAllowedByListeners";
         message =
             "listener "
-                + listener.name()
+                + listener.sectionName()
                 + " already serves "
                 + winner.get().route().kind()
                 + " "

@@ -59,6 +59,7 @@ final class RouteAssembler {
     List<R> rules = specRules == null ? List.of() : specRules;
     List<ParentResolver.ParentResult> parents =
         ParentResolver.resolve(
+            ctx,
             kind,
             ns,
             hostnames,

@@ -3,6 +3,7 @@ package dev.agentgatewayjcp.translator.route;
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
 import dev.agentgatewayjcp.translator.gateway.ListenerInfo;
 import dev.agentgatewayjcp.translator.input.ObjectRef;
+import dev.agentgatewayjcp.translator.input.TranslationContext;
 import dev.agentgatewayjcp.translator.output.GatewayKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
@@ -89,7 +90,8 @@ public final class RouteClaims {
   private RouteClaims() {}
 
   /** A route's raw claim, or null for objects that are not routes we translate. */
-  public static Raw raw(HasMetadata route, Map<GatewayKey, GatewayTranslation> gateways) {
+  public static Raw raw(
+      TranslationContext ctx, HasMetadata route, Map<GatewayKey, GatewayTranslation> gateways) {
     List<String> hostnames;
     List<ParentReference> parents;
     if (route instanceof HTTPRoute http && http.getSpec() != null) {
@@ -106,6 +108,7 @@ public final class RouteClaims {
     TreeSet<RouteTranslation.ListenerAttachment> listeners = new TreeSet<>();
     for (ParentResolver.ParentResult p :
         ParentResolver.resolve(
+            ctx,
             route.getKind(), route.getMetadata().getNamespace(), names, parents, gateways, (l, k) -> List.of(), null)) {
       for (ListenerInfo l : p.listeners()) {
         listeners.add(new RouteTranslation.ListenerAttachment(l.gateway(), l.name()));

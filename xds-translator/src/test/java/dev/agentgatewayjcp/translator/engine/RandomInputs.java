@@ -63,9 +63,11 @@ final class RandomInputs {
 
   /** One random object of a random kind. */
   HasMetadata next() {
-    int kind = random.nextInt(124);
+    int kind = random.nextInt(132);
     String yaml;
-    if (kind >= 118) {
+    if (kind >= 124) {
+      yaml = listenerSet();
+    } else if (kind >= 118) {
       yaml = inferencePool();
     } else if (kind >= 112) {
       yaml = xbackend();
@@ -167,7 +169,17 @@ final class RandomInputs {
     StringBuilder sb = new StringBuilder();
     sb.append("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n");
     sb.append("metadata: {name: gw-%d, namespace: %s, generation: %d}\n".formatted(random.nextInt(3), ns(), 1 + random.nextInt(3)));
-    sb.append("spec:\n  gatewayClassName: %s\n  listeners:\n".formatted(pick(CLASSES)));
+    sb.append("spec:\n  gatewayClassName: %s\n".formatted(pick(CLASSES)));
+    if (chance(60)) {
+      sb.append("  allowedListeners: {namespaces: %s}\n".formatted(pick(new String[] {
+          "{from: All}", "{from: Same}", "{from: None}", "{from: Selector, selector: {matchLabels: {team: blue}}}"})));
+    }
+    if (chance(30)) {
+      sb.append("  tls: {backend: {clientCertificateRef: {name: cert-%d}}%s}\n".formatted(random.nextInt(3),
+          chance(50) ? ", frontend: {default: {validation: {mode: %s, caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca-%d}]}}}"
+              .formatted(pick(new String[] {"AllowValidOnly", "AllowInsecureFallback"}), random.nextInt(2)) : ""));
+    }
+    sb.append("  listeners:\n");
     int n = 1 + random.nextInt(4);
     for (int i = 0; i < n; i++) {
       String name = pick(new String[] {"http", "web", "https", "api", "other"});
@@ -190,6 +202,30 @@ final class RandomInputs {
     return sb.toString();
   }
 
+  private String listenerSet() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\n");
+    sb.append("metadata: {name: ls-%d, namespace: %s, generation: %d, creationTimestamp: \"2026-01-0%dT00:00:00Z\"}\n"
+        .formatted(random.nextInt(3), ns(), 1 + random.nextInt(3), 1 + random.nextInt(3)));
+    sb.append("spec:\n  parentRef: {name: gw-%d%s}\n  listeners:\n"
+        .formatted(random.nextInt(3), chance(50) ? ", namespace: " + ns() : ""));
+    int n = 1 + random.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      String name = pick(new String[] {"http", "web", "https", "other"});
+      String hostname = chance(50) ? "" : ", hostname: \"" + pick(new String[] {"a.example.com", "*.example.com", "c.example.com"}) + "\"";
+      int which = random.nextInt(10);
+      if (which < 6) {
+        sb.append("  - {name: %s, port: %d, protocol: HTTP%s%s}\n".formatted(name, pick(new Integer[] {80, 8080, 8081}), hostname, allowed()));
+      } else if (which < 8) {
+        sb.append("  - {name: %s, port: 443, protocol: HTTPS%s, tls: {certificateRefs: [{name: cert-%d%s}]}}\n"
+            .formatted(name, hostname, random.nextInt(2), chance(30) ? ", namespace: " + ns() : ""));
+      } else {
+        sb.append("  - {name: %s, port: 9000, protocol: TCP}\n".formatted(name));
+      }
+    }
+    return sb.toString();
+  }
+
   private String allowed() {
     return switch (random.nextInt(5)) {
       case 0 -> ", allowedRoutes: {namespaces: {from: All}}";
@@ -203,7 +239,11 @@ final class RandomInputs {
     StringBuilder sb = new StringBuilder("  parentRefs:\n");
     int n = 1 + random.nextInt(2);
     for (int i = 0; i < n; i++) {
-      sb.append("  - {name: gw-%d".formatted(random.nextInt(3)));
+      if (chance(20)) {
+        sb.append("  - {kind: ListenerSet, name: ls-%d".formatted(random.nextInt(3)));
+      } else {
+        sb.append("  - {name: gw-%d".formatted(random.nextInt(3)));
+      }
       if (chance(50)) {
         sb.append(", namespace: ").append(ns());
       }
@@ -352,7 +392,7 @@ final class RandomInputs {
     return ("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n"
             + "metadata: {name: grant-%d, namespace: %s}\n"
             + "spec:\n  from: [{group: gateway.networking.k8s.io, kind: %s, namespace: %s}]\n  to: [{group: \"\", kind: %s}]\n")
-        .formatted(random.nextInt(2), ns(), pick(new String[] {"HTTPRoute", "Gateway", "GRPCRoute", "TLSRoute", "TCPRoute"}), ns(), pick(new String[] {"Service", "Secret"}));
+        .formatted(random.nextInt(2), ns(), pick(new String[] {"HTTPRoute", "Gateway", "GRPCRoute", "TLSRoute", "TCPRoute", "ListenerSet"}), ns(), pick(new String[] {"Service", "Secret"}));
   }
 
   private String service() {
