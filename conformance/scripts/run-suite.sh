@@ -176,6 +176,9 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
+# GatewayStaticAddresses: the node assigns a requested loadBalancerIP only from
+# its pool (10.244.255.0/24, the top of the pod network), as cloud load
+# balancers do; an address outside it stays unassigned.
 echo "== conformance: the upstream suite (profiles $profiles), report $report"
 mkdir -p "$(dirname "$report")"
 status=0
@@ -184,6 +187,7 @@ status=0
   -conformance-profiles="$profiles" \
   -report-output="$report" \
   -organization=agentgateway-jcp -project=agentgateway-jcp \
+  -usable-address=10.244.255.200 -unusable-address=10.245.0.1 \
   -url=https://github.com/agentgateway-jcp/agentgateway-jcp \
   -version="$version" -contact=https://github.com/agentgateway-jcp/agentgateway-jcp/issues \
   -mode="agentgateway-$("$AGENTGATEWAY_BIN" --version 2>/dev/null | sed -n 's/.*"version": "\(.*\)".*/\1/p')" \

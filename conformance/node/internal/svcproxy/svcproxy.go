@@ -266,6 +266,9 @@ func (p *Proxy) sync(ctx context.Context) error {
 // one already in its status) and publishes it in the status.
 func (p *Proxy) ensureLoadBalancer(ctx context.Context, svc *corev1.Service) (string, error) {
 	key := svc.Namespace + "/" + svc.Name
+	if want := svc.Spec.LoadBalancerIP; want != "" {
+		return p.ensureRequestedAddress(ctx, svc, key, want)
+	}
 	for _, ing := range svc.Status.LoadBalancer.Ingress {
 		if ip := net.ParseIP(ing.IP); ip != nil && p.cfg.LBPool.Contains(ip) {
 			p.mu.Lock()
@@ -303,6 +306,44 @@ func (p *Proxy) ensureLoadBalancer(ctx context.Context, svc *corev1.Service) (st
 		return "", err
 	}
 	return ip, nil
+}
+
+// ensureRequestedAddress honours spec.loadBalancerIP as cloud load balancers
+// do: the address is assigned when it is in the pool and no other Service
+// holds it; otherwise the Service gets no address at all (its status ingress
+// is cleared), which is what the GatewayStaticAddresses scenario checks.
+func (p *Proxy) ensureRequestedAddress(ctx context.Context, svc *corev1.Service, key, want string) (string, error) {
+	ip := net.ParseIP(want)
+	p.mu.Lock()
+	taken := false
+	for other, v := range p.lbAssign {
+		if other != key && v == want {
+			taken = true
+		}
+	}
+	usable := ip != nil && ip.To4() != nil && p.cfg.LBPool.Contains(ip) && !taken
+	if usable {
+		p.lbAssign[key] = want
+	} else {
+		delete(p.lbAssign, key)
+	}
+	p.mu.Unlock()
+	var ingress []corev1.LoadBalancerIngress
+	if usable {
+		ingress = []corev1.LoadBalancerIngress{{IP: want, IPMode: ptr(corev1.LoadBalancerIPModeVIP)}}
+	}
+	current := svc.Status.LoadBalancer.Ingress
+	if len(current) != len(ingress) || (len(current) == 1 && current[0].IP != want) {
+		upd := svc.DeepCopy()
+		upd.Status.LoadBalancer.Ingress = ingress
+		if _, err := p.cfg.Client.CoreV1().Services(svc.Namespace).UpdateStatus(ctx, upd, metav1.UpdateOptions{}); err != nil {
+			return "", err
+		}
+	}
+	if !usable {
+		return "", fmt.Errorf("requested loadBalancerIP %s is not in the pool %s or is taken", want, p.cfg.LBPool)
+	}
+	return want, nil
 }
 
 func ptr[T any](v T) *T { return &v }
