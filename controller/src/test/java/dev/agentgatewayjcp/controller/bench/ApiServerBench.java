@@ -102,6 +102,15 @@ final class ApiServerBench implements AutoCloseable {
   double load(Workload w) throws Exception {
     this.workload = w;
     long t0 = System.nanoTime();
+    // kube-api-test's Service range is a /24 (254 Services); the bench needs one per app.
+    for (HasMetadata o : client.load(new java.io.ByteArrayInputStream("""
+        apiVersion: networking.k8s.io/v1
+        kind: ServiceCIDR
+        metadata: {name: bench}
+        spec: {cidrs: [10.96.0.0/16]}
+        """.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
+      client.resource(o).create();
+    }
     for (HasMetadata o : w.base(true)) {
       target.apply(o);
     }
@@ -176,7 +185,7 @@ final class ApiServerBench implements AutoCloseable {
         try (ProxyFleet fleet = fleet(controller, k)) {
           probe(fleet, 10, 900_000 + round * 10_000 + k, null);
           for (boolean churning : new boolean[] {false, true}) {
-            try (Churn churn = new Churn(target, workload).start(Churn.Kind.BOTH, churning ? 20 : 0)) {
+            try (Churn churn = new Churn(target, workload, writers).start(Churn.Kind.BOTH, churning ? 20 : 0)) {
               double[][] r = probe(fleet, probes, 1_000_000 + round * 100_000 + k * 10 + (churning ? 5000 : 0), label);
               double[] total = r[0];
               double[] watchDelay = r[1];
@@ -191,9 +200,10 @@ final class ApiServerBench implements AutoCloseable {
         }
       }
       try (ProxyFleet fleet = fleet(controller, churnProxies)) {
-        Thread.sleep(5_000);
-        Meter.Reading idleStart = meter.read();
+        // Let status writes and pushes left from the propagation phase finish first.
         Thread.sleep(10_000);
+        Meter.Reading idleStart = meter.read();
+        Thread.sleep(15_000);
         Meter.Reading idle = meter.read().minus(idleStart);
         double idleCores = idle.cpuNanos() / (double) idle.nanos();
         results.row("churn-api", round, label, routes, "idle", 0, 0, idleCores, 0, 0, 0,
@@ -201,7 +211,7 @@ final class ApiServerBench implements AutoCloseable {
         for (Churn.Kind churnKind : new Churn.Kind[] {Churn.Kind.ROUTES, Churn.Kind.PODS}) {
           for (double rate : rates) {
             long seconds = rate >= 50 ? 10 : rate >= 10 ? 15 : 20;
-            Churn churn = new Churn(target, workload);
+            Churn churn = new Churn(target, workload, writers);
             long statusBefore = routeStatusWrites.get() + gatewayStatusWrites.get();
             long bytesBefore = fleet.bytesReceived();
             Meter.Reading start = meter.read();
@@ -222,7 +232,7 @@ final class ApiServerBench implements AutoCloseable {
     }
   }
 
-  private ProxyFleet fleet(ControllerProcess controller, int k) {
+  private ProxyFleet fleet(ControllerProcess controller, int k) throws InterruptedException {
     return new ProxyFleet("127.0.0.1", controller.xdsPort, Workload.GATEWAY_NAMESPACE, controller.kind.gateway, k)
         .connect(workload.routes(), Duration.ofMinutes(5));
   }

@@ -13,32 +13,47 @@ final class Churn implements AutoCloseable {
 
   private final Target target;
   private final Workload workload;
-  private final int[] routeRevision;
-  private final int[] podGeneration;
-  private final Random random = new Random(11);
+  private final java.util.concurrent.Executor writer;
+  private final Random random = new Random();
   final AtomicLong changes = new AtomicLong();
   /** CPU the churn thread used, set when it ends; in-process windows subtract it from the controller's. */
   volatile long driverCpuNanos;
   private volatile Thread thread;
   private volatile boolean running;
 
+  /** Writes on the churn thread itself: right for an in-process target, where a write is a method call. */
   Churn(Target target, Workload workload) {
+    this(target, workload, Runnable::run);
+  }
+
+  /**
+   * Hands each change to {@code writer}, so that API round trips (a pod replacement is four
+   * calls) do not hold the rate down.
+   */
+  Churn(Target target, Workload workload, java.util.concurrent.Executor writer) {
     this.target = target;
     this.workload = workload;
-    this.routeRevision = new int[workload.apps];
-    this.podGeneration = new int[workload.apps];
+    this.writer = writer;
   }
 
   /** One change now, on the caller's thread. */
   void changeOnce(Kind kind, long n) {
     int app = random.nextInt(workload.apps);
     boolean route = kind == Kind.ROUTES || (kind == Kind.BOTH && n % 2 == 0);
-    if (route) {
-      target.apply(Workload.route(app, 0, ++routeRevision[app]));
-    } else {
-      target.replacePod(app, ++podGeneration[app]);
-    }
+    // Revisions live in the workload, so that later churns never reuse a pod name.
+    int next = route ? workload.routeRevision.incrementAndGet(app) : workload.podGeneration.incrementAndGet(app);
     changes.incrementAndGet();
+    writer.execute(() -> {
+      try {
+        if (route) {
+          target.apply(Workload.route(app, 0, next));
+        } else {
+          target.replacePod(app, next);
+        }
+      } catch (RuntimeException e) {
+        System.err.println("churn write failed: " + e.getMessage());
+      }
+    });
   }
 
   /** Starts changing at {@code perSecond}, paced by the clock, on a thread of its own. */

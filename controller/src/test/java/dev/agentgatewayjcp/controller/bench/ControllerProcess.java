@@ -54,7 +54,12 @@ final class ControllerProcess implements AutoCloseable {
     env.put("KUBECONFIG", kubeconfig.toString());
     if (kind == Kind.OURS) {
       command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + heapMiB + "m", "-XX:ActiveProcessorCount=1", "-jar", ourJar.toString(), "run",
+          "-Xmx" + heapMiB + "m", "-XX:ActiveProcessorCount=1"));
+      if (System.getenv("BENCH_JFR") != null) {
+        // A profiling run (docs/performance.md): CPU samples and allocations of the whole round.
+        command.add("-XX:StartFlightRecording=filename=" + log.toString().replace(".log", ".jfr") + ",settings=profile");
+      }
+      command.addAll(List.of("-jar", ourJar.toString(), "run",
           "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort),
           "--admin-port", Integer.toString(freePort()),
           "--no-leader-election", "--no-deploy-proxies", "--no-print-status"));

@@ -48,7 +48,7 @@ final class InProcessBench {
       controller.store.delete(object);
     }
 
-    ProxyFleet fleet(int proxies) {
+    ProxyFleet fleet(int proxies) throws InterruptedException {
       return new ProxyFleet("127.0.0.1", controller.port(), Workload.GATEWAY_NAMESPACE, Workload.OUR_GATEWAY, proxies)
           .connect(workload.routes(), Duration.ofMinutes(10));
     }
@@ -75,6 +75,9 @@ final class InProcessBench {
                   Results.percentile(ms, 50), Results.percentile(ms, 90), Results.percentile(ms, 99),
                   ms[ms.length - 1], Meter.loadAverage());
             }
+          } catch (Exception | AssertionError e) {
+            results.row("propagation-inprocess", n, k, churn ? "20/s" : "quiet", "failed: "
+                + String.valueOf(e.getMessage()).replace('\n', ' '), "", "", "", "", Meter.loadAverage());
           }
           System.gc();
         }

@@ -56,12 +56,27 @@ final class ProxyFleet implements AutoCloseable {
     }
   }
 
-  /** Connects every proxy; returns once each holds at least {@code minRoutes} routes. */
-  ProxyFleet connect(int minRoutes, Duration timeout) {
+  /**
+   * Connects every proxy and returns once each holds at least {@code minRoutes} routes. A stream
+   * the server refuses (agentgateway's controller listens before it is ready) is opened again
+   * after a pause, as the proxy does.
+   */
+  ProxyFleet connect(int minRoutes, Duration timeout) throws InterruptedException {
     clients.forEach(AgentgatewayTestClient::connect);
+    long deadline = System.nanoTime() + timeout.toNanos();
     for (AgentgatewayTestClient c : clients) {
-      c.await(timeout, "initial state", x -> x.hasInitialResponses()
-          && x.names(TypeUrls.RESOURCE).stream().filter(n -> n.startsWith("route/")).count() >= minRoutes);
+      while (!(c.hasInitialResponses()
+          && c.names(TypeUrls.RESOURCE).stream().filter(n -> n.startsWith("route/")).count() >= minRoutes)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("a proxy holds " + c.names(TypeUrls.RESOURCE).size()
+              + " resources after " + timeout + "; last stream error: " + c.lastError());
+        }
+        if (!c.isStreamOpen()) {
+          Thread.sleep(500);
+          c.connect();
+        }
+        Thread.sleep(20);
+      }
     }
     return this;
   }

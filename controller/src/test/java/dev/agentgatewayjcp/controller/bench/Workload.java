@@ -45,11 +45,16 @@ final class Workload {
   final int namespaces;
   final int apps;
   final int routesPerApp;
+  /** The latest route revision and pod generation per app, shared by every churn on this workload. */
+  final java.util.concurrent.atomic.AtomicIntegerArray routeRevision;
+  final java.util.concurrent.atomic.AtomicIntegerArray podGeneration;
 
   Workload(int namespaces, int apps, int routesPerApp) {
     this.namespaces = namespaces;
     this.apps = apps;
     this.routesPerApp = routesPerApp;
+    this.routeRevision = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, apps));
+    this.podGeneration = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, apps));
   }
 
   /** N routes as pilot-load's route-scale profile makes them: one per app. */
@@ -74,8 +79,8 @@ final class Workload {
     return "app-" + app;
   }
 
-  /** Classes, namespaces, both Gateways and the probe's backend. */
-  List<HasMetadata> base(boolean withServiceAccounts) {
+  /** Classes, namespaces, both Gateways and the probe's backend; {@code forApiServer} adds ServiceAccounts and leaves cluster IPs to the server. */
+  List<HasMetadata> base(boolean forApiServer) {
     List<HasMetadata> out = new ArrayList<>();
     out.add(gatewayClass(OUR_CLASS, TranslationSettings.DEFAULT_CONTROLLER_NAME));
     out.add(gatewayClass(PEER_CLASS, PEER_CONTROLLER));
@@ -85,14 +90,14 @@ final class Workload {
     }
     for (String ns : names) {
       out.add(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build());
-      if (withServiceAccounts) {
+      if (forApiServer) {
         // No controller manager runs, and Pods need their namespace's default ServiceAccount.
         out.add(new ServiceAccountBuilder().withNewMetadata().withName("default").withNamespace(ns).endMetadata().build());
       }
     }
     out.add(gateway(OUR_GATEWAY, OUR_CLASS));
     out.add(gateway(PEER_GATEWAY, PEER_CLASS));
-    out.add(service(PROBE_NAMESPACE, "backend", "10.200.0.1"));
+    out.add(service(PROBE_NAMESPACE, "backend", forApiServer ? null : "10.200.0.1"));
     return out;
   }
 
