@@ -146,7 +146,7 @@ final class Report {
   private double median(String table, String controller, Predicate<List<String>> filter, int column) {
     double[] v = table(table).stream()
         .filter(row -> row.get(1).equals(controller) && filter.test(row))
-        .mapToDouble(row -> Double.parseDouble(row.get(column))).sorted().toArray();
+        .mapToDouble(row -> number(row, column)).filter(d -> !Double.isNaN(d)).sorted().toArray();
     if (v.length == 0) {
       return Double.NaN;
     }
@@ -198,8 +198,16 @@ final class Report {
   }
 
   private double cell(String table, Predicate<List<String>> filter, int column) {
-    return table(table).stream().filter(filter).mapToDouble(row -> Double.parseDouble(row.get(column)))
-        .sorted().findFirst().orElse(Double.NaN);
+    return table(table).stream().filter(filter).mapToDouble(row -> number(row, column))
+        .filter(d -> !Double.isNaN(d)).sorted().findFirst().orElse(Double.NaN);
+  }
+
+  private static double number(List<String> row, int column) {
+    try {
+      return Double.parseDouble(row.get(column));
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private String goals() {
@@ -226,7 +234,8 @@ final class Report {
     double rss40 = cell("scale-inprocess", x -> x.get(0).equals("40k"), 8);
     goal(out, "RSS at 40,000 routes", "≤ 512 MiB",
         Results.format(rss40) + " MiB in process (-Xmx" + cellText("scale-inprocess", "40k", 9) + "m)", rss40 <= 512);
-    double bytes = table("scale-inprocess").stream().mapToDouble(x -> Double.parseDouble(x.get(16))).max().orElse(Double.NaN);
+    double bytes = table("scale-inprocess").stream().mapToDouble(x -> number(x, 16)).filter(d -> !Double.isNaN(d))
+        .max().orElse(Double.NaN);
     goal(out, "Bytes pushed per single-route change", "≤ 1 KiB per proxy", Results.format(bytes) + " B", bytes <= 1024);
     double c1 = cell("scale-inprocess", x -> x.get(0).equals("1k"), 14);
     double c40 = cell("scale-inprocess", x -> x.get(0).equals("40k"), 14);
