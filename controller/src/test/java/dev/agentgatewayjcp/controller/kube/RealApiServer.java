@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code scripts/kube-test-env.sh} prepares both. Without them the tests are skipped, unless
  * {@code REQUIRE_KUBE_API_SERVER=true}, which CI sets, makes that a failure.
  */
-final class RealApiServer implements AutoCloseable {
+public final class RealApiServer implements AutoCloseable {
 
   /** The release conformance/kube/go.mod pins; scripts/kube-test-env.sh exports it. */
   static final String VERSION = System.getenv().getOrDefault("KUBE_API_TEST_VERSION", "1.36.3");
@@ -41,7 +41,7 @@ final class RealApiServer implements AutoCloseable {
     this.kubeConfigYaml = server.getKubeConfigYaml();
   }
 
-  static RealApiServer startOrSkip() throws IOException {
+  public static RealApiServer startOrSkip() throws IOException {
     String testDir = System.getenv("KUBE_API_TEST_DIR");
     String crds = System.getenv("GATEWAY_API_CRDS_DIR");
     boolean present = testDir != null && crds != null
@@ -165,7 +165,12 @@ final class RealApiServer implements AutoCloseable {
         new io.prometheus.metrics.model.registry.PrometheusRegistry()).start(java.time.Duration.ofSeconds(60));
   }
 
-  KubernetesClient newClient() {
+  /** The kubeconfig of an administrator, for clients in other processes (the benchmarks' controllers). */
+  public String kubeConfigYaml() {
+    return kubeConfigYaml;
+  }
+
+  public KubernetesClient newClient() {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
   }
 

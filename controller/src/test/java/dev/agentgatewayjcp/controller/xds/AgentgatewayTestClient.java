@@ -48,6 +48,11 @@ public final class AgentgatewayTestClient implements AutoCloseable {
   /** One accepted resource as the proxy would store it. */
   public record Held(String version, com.google.protobuf.Message payload, long receivedNanos) {}
 
+  /** Told of every accepted resource as it arrives (benchmarks record arrival times with it). */
+  public interface ArrivalListener {
+    void onResource(String typeUrl, String name, long receivedNanos);
+  }
+
   public static final List<String> SUBSCRIPTION_ORDER = List.of(TypeUrls.ADDRESS, TypeUrls.RESOURCE);
 
   private final Channel channel;
@@ -57,12 +62,16 @@ public final class AgentgatewayTestClient implements AutoCloseable {
   private final String instanceIp;
   private final String nodeName;
   private volatile BiFunction<String, Resource, Verdict> validator = (t, r) -> Verdict.ACCEPT;
+  private volatile ArrivalListener arrivals = (t, n, at) -> {};
+  /** False in benchmarks with thousands of clients: keep no responses, requests or payloads. */
+  private volatile boolean retaining = true;
 
   private final Object lock = new Object();
   private final Map<String, Map<String, Held>> store = new HashMap<>();
   private final List<DeltaDiscoveryResponse> responses = new ArrayList<>();
   private final List<DeltaDiscoveryRequest> sentRequests = new ArrayList<>();
   private final Map<String, Long> removedAtNanos = new HashMap<>();
+  private final Set<String> typesAnswered = new java.util.HashSet<>();
   private long bytesReceived;
   private io.grpc.Status lastError;
   private boolean streamOpen;
@@ -119,6 +128,22 @@ public final class AgentgatewayTestClient implements AutoCloseable {
   /** Decides, per received resource, whether to accept, warn about or reject it. */
   public void validator(BiFunction<String, Resource, Verdict> newValidator) {
     this.validator = newValidator;
+  }
+
+  /** Registers the one listener told of every accepted resource. */
+  public AgentgatewayTestClient onArrival(ArrivalListener listener) {
+    this.arrivals = listener;
+    return this;
+  }
+
+  /**
+   * Stops keeping responses, sent requests and decoded payloads, so that a thousand clients
+   * holding thousands of resources fit in one JVM. What goes on the wire does not change; only
+   * versions are kept, as the proxy keeps them for reconnects.
+   */
+  public AgentgatewayTestClient lightweight() {
+    this.retaining = false;
+    return this;
   }
 
   /** Opens a stream and sends the initial subscriptions, Address first. */
@@ -197,7 +222,10 @@ public final class AgentgatewayTestClient implements AutoCloseable {
   private void handle(DeltaDiscoveryResponse response) {
     long now = System.nanoTime();
     synchronized (lock) {
-      responses.add(response);
+      if (retaining) {
+        responses.add(response);
+      }
+      typesAnswered.add(response.getTypeUrl());
       bytesReceived += response.getSerializedSize();
       Map<String, Held> held = store.get(response.getTypeUrl());
       List<String> entries = new ArrayList<>();
@@ -211,14 +239,17 @@ public final class AgentgatewayTestClient implements AutoCloseable {
         Verdict verdict;
         com.google.protobuf.Message payload;
         try {
-          payload = decode(response.getTypeUrl(), resource);
+          payload = retaining ? decode(response.getTypeUrl(), resource) : null;
           verdict = validator.apply(response.getTypeUrl(), resource);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
           payload = null;
           verdict = Verdict.REJECT;
         }
         switch (verdict) {
-          case ACCEPT -> held.put(resource.getName(), new Held(resource.getVersion(), payload, now));
+          case ACCEPT -> {
+            held.put(resource.getName(), new Held(resource.getVersion(), payload, now));
+            arrivals.onResource(response.getTypeUrl(), resource.getName(), now);
+          }
           case WARN -> {
             held.put(resource.getName(), new Held(resource.getVersion(), payload, now));
             entries.add(jsonEntry(resource.getName(), "warn", "test warning"));
@@ -262,7 +293,9 @@ public final class AgentgatewayTestClient implements AutoCloseable {
   }
 
   private void send(DeltaDiscoveryRequest request) {
-    sentRequests.add(request);
+    if (retaining) {
+      sentRequests.add(request);
+    }
     if (requests != null) {
       requests.onNext(request);
     }
@@ -346,8 +379,7 @@ public final class AgentgatewayTestClient implements AutoCloseable {
   /** True once it has one response per subscribed type, as the proxy's readiness requires. */
   public boolean hasInitialResponses() {
     synchronized (lock) {
-      return SUBSCRIPTION_ORDER.stream()
-          .allMatch(t -> responses.stream().anyMatch(r -> r.getTypeUrl().equals(t)));
+      return typesAnswered.containsAll(SUBSCRIPTION_ORDER);
     }
   }
 

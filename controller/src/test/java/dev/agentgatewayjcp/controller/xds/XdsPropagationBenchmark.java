@@ -29,10 +29,10 @@ public final class XdsPropagationBenchmark {
   private XdsPropagationBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int[] proxyCounts = args.length > 0
+    int[] proxyCounts = args.length > 0 && !args[0].isBlank()
         ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray()
         : new int[] {100, 1000};
-    int changes = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int changes = args.length > 1 && !args[1].isBlank() ? Integer.parseInt(args[1]) : 200;
     System.out.printf(Locale.ROOT, "cores=%d, max heap=%d MiB, java=%s%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.version"));
