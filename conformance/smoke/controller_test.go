@@ -3,7 +3,6 @@ package smoke
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -136,8 +135,18 @@ func TestControllerServesGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The mapped program receives only the container's args.
-	wrapper := filepath.Join(tmp, "bin", "agentgateway-jcp")
+	// The mapped program receives only the container's args. It must not live under /tmp:
+	// the chart gives the controller an emptyDir at /tmp, which hides the host's /tmp inside
+	// the pod.
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapperDir := filepath.Join(cache, "agentgateway-jcp", "smoke-bin")
+	if err := os.MkdirAll(wrapperDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wrapper := filepath.Join(wrapperDir, "agentgateway-jcp")
 	script := "#!/bin/sh\nexec " + javaPath + " -jar " + jar + " \"$@\"\n"
 	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
@@ -230,24 +239,27 @@ func TestControllerServesGateway(t *testing.T) {
 		return class == "True" && gw == "True", "class " + class + ", gateway " + gw
 	})
 	kubectl("", "-n", "gw-smoke", "rollout", "status", "deployment/echo", "--timeout=120s")
+	podIPs := strings.Fields(kubectl("", "-n", "gw-smoke", "get", "pods", "-l", "app=echo", "-o",
+		"jsonpath={range .items[*]}{.status.podIP} {end}"))
+	if len(podIPs) != 2 {
+		t.Fatalf("want two echo pods, got IPs %v", podIPs)
+	}
 	clusterIP := kubectl("", "-n", "gw-smoke", "get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
 	client := &http.Client{Timeout: 5 * time.Second}
-	waitFor(t, 60*time.Second, "both echo pods answer the host through Service echo", func() (bool, string) {
-		seen := map[string]bool{}
-		for i := 0; i < 20 && len(seen) < 2; i++ {
-			resp, err := client.Get("http://" + clusterIP + ":8080/smoke/direct")
+	// Each pod directly on the bridge, and the Service's cluster IP.
+	for _, target := range []string{podIPs[0] + ":3000", podIPs[1] + ":3000", clusterIP + ":8080"} {
+		waitFor(t, 60*time.Second, "echo answers the host at "+target, func() (bool, string) {
+			resp, err := client.Get("http://" + target + "/smoke/direct")
 			if err != nil {
 				return false, err.Error()
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			var echo struct{ Pod string }
-			if resp.StatusCode == http.StatusOK && json.Unmarshal(body, &echo) == nil && echo.Pod != "" {
-				seen[echo.Pod] = true
-			}
-		}
-		return len(seen) == 2, fmt.Sprint(seen)
-	})
+			ok := resp.StatusCode == http.StatusOK && json.Unmarshal(body, &echo) == nil && strings.HasPrefix(echo.Pod, "echo-")
+			return ok, resp.Status + " " + string(body)
+		})
+	}
 	mark("statuses written and echo pods serving the host")
 	if agentgateway == "" {
 		t.Log("AGENTGATEWAY_BIN is not set: the proxy and the request through the Gateway are not checked")
