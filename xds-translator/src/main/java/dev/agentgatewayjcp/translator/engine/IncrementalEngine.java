@@ -5,7 +5,6 @@ import dev.agentgatewayjcp.translator.Diagnostic;
 import dev.agentgatewayjcp.translator.GatewayOutput;
 import dev.agentgatewayjcp.translator.TranslationResult;
 import dev.agentgatewayjcp.translator.Translator;
-import dev.agentgatewayjcp.translator.address.AddressTranslation;
 import dev.agentgatewayjcp.translator.address.AddressTranslator;
 import dev.agentgatewayjcp.translator.gateway.GatewayClassTranslator;
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
@@ -124,10 +123,15 @@ public final class IncrementalEngine {
   private final Map<GatewayKey, Map<String, Integer>> serviceUse = new HashMap<>();
   private final Map<GatewayKey, Map<String, Integer>> routeResourceHolders = new HashMap<>();
   private final Map<String, Set<GatewayKey>> serviceUsers = new HashMap<>();
-  private final Map<GatewayKey, SortedSet<String>> addressNames = new HashMap<>();
+  // A Gateway's Address names, each counted once per used Service that brings it (the Service's
+  // own Address and its workloads), so one Service's change costs its own names, not the Gateway's.
+  private final Map<GatewayKey, TreeMap<String, Integer>> addressNames = new HashMap<>();
+  // Per Gateway, what each used Service with an Address brought into addressNames: its workloads.
+  private final Map<GatewayKey, Map<String, SortedSet<String>>> addressContributions = new HashMap<>();
   private final TreeMap<String, XdsResource> addresses = new TreeMap<>();
   private final Map<String, TreeMap<ObjectRef, Workload>> partials = new HashMap<>();
   private final Map<String, SortedSet<String>> workloadsByService = new HashMap<>();
+  private static final SortedSet<String> EMPTY_NAMES = java.util.Collections.emptySortedSet();
   private final TreeMap<ObjectRef, KubernetesResource> statuses = new TreeMap<>();
   private final Map<ObjectRef, List<Diagnostic>> warnings = new HashMap<>();
   private final Map<GatewayKey, List<XdsResource>> security = new HashMap<>();
@@ -142,6 +146,9 @@ public final class IncrementalEngine {
     final Set<GatewayKey> touchedGateways = new HashSet<>();
     final Set<GatewayKey> statusDirty = new HashSet<>();
     final Set<GatewayKey> serviceSetChanged = new HashSet<>();
+    final Map<GatewayKey, Set<String>> serviceUseChanged = new HashMap<>();
+    // Per Gateway, whether each Address name it counted this step was in its set before the step.
+    final Map<GatewayKey, Map<String, Boolean>> addressNamesBefore = new HashMap<>();
     final Set<String> servicesTouched = new HashSet<>();
     final Set<String> uidsTouched = new HashSet<>();
     final Set<String> usersChanged = new HashSet<>();
@@ -274,7 +281,7 @@ public final class IncrementalEngine {
       return java.util.Optional.empty();
     }
     List<XdsResource> addressList = new ArrayList<>();
-    for (String name : addressNames.getOrDefault(gw, new TreeSet<>())) {
+    for (String name : addressNames.getOrDefault(gw, new TreeMap<>()).keySet()) {
       addressList.add(addresses.get(name));
     }
     return java.util.Optional.of(
@@ -479,7 +486,6 @@ public final class IncrementalEngine {
     } else {
       gateways.remove(key);
       resources.remove(key);
-      addressNames.remove(key);
       if (failedStatus == null) {
         step.putStatus(node.ref(), null);
       }
@@ -799,10 +805,12 @@ public final class IncrementalEngine {
         serviceUsers.remove(service);
       }
       step.serviceSetChanged.add(gw);
+      step.serviceUseChanged.computeIfAbsent(gw, k -> new HashSet<>()).add(service);
       step.usersChanged.add(service);
     } else if (n == 1 && delta > 0) {
       serviceUsers.computeIfAbsent(service, k -> new HashSet<>()).add(gw);
       step.serviceSetChanged.add(gw);
+      step.serviceUseChanged.computeIfAbsent(gw, k -> new HashSet<>()).add(service);
       step.usersChanged.add(service);
     }
   }
@@ -852,6 +860,62 @@ public final class IncrementalEngine {
 
   // ---- delta
 
+  /**
+   * Brings each Gateway's Address names up to date for the Services whose use by it, Address or
+   * workloads changed in this step; a Service with an Address brings that Address and its workloads.
+   */
+  private void updateAddressNames(Step step) {
+    Map<GatewayKey, Set<String>> dirty = new HashMap<>();
+    step.serviceUseChanged.forEach((gw, names) -> dirty.computeIfAbsent(gw, k -> new HashSet<>()).addAll(names));
+    // A Service's Address or workload list changes only with its own Address entry.
+    Set<String> services = new HashSet<>(step.servicesTouched);
+    services.addAll(step.addressesBefore.keySet());
+    for (String service : services) {
+      for (GatewayKey gw : serviceUsers.getOrDefault(service, Set.of())) {
+        dirty.computeIfAbsent(gw, k -> new HashSet<>()).add(service);
+      }
+    }
+    dirty.forEach((gw, names) -> {
+      Map<String, Integer> use = serviceUse.getOrDefault(gw, Map.of());
+      for (String service : names) {
+        Map<String, SortedSet<String>> contributions = addressContributions.get(gw);
+        SortedSet<String> before = contributions == null ? null : contributions.get(service);
+        SortedSet<String> now =
+            use.containsKey(service) && addresses.containsKey(service)
+                ? workloadsByService.getOrDefault(service, EMPTY_NAMES)
+                : null;
+        // Workload sets are replaced, never changed in place, so the same set means no change.
+        if (before == now) {
+          continue;
+        }
+        if (before != null) {
+          countAddressName(gw, service, -1, step);
+          before.forEach(uid -> countAddressName(gw, uid, -1, step));
+          contributions.remove(service);
+          if (contributions.isEmpty()) {
+            addressContributions.remove(gw);
+          }
+        }
+        if (now != null) {
+          countAddressName(gw, service, 1, step);
+          now.forEach(uid -> countAddressName(gw, uid, 1, step));
+          addressContributions.computeIfAbsent(gw, k -> new HashMap<>()).put(service, now);
+        }
+      }
+    });
+  }
+
+  private void countAddressName(GatewayKey gw, String name, int delta, Step step) {
+    TreeMap<String, Integer> names = addressNames.computeIfAbsent(gw, k -> new TreeMap<>());
+    step.addressNamesBefore.computeIfAbsent(gw, k -> new HashMap<>()).putIfAbsent(name, names.containsKey(name));
+    if (names.merge(name, delta, Integer::sum) == 0) {
+      names.remove(name);
+      if (names.isEmpty()) {
+        addressNames.remove(gw);
+      }
+    }
+  }
+
   private TranslationDelta delta(Step step) {
     // Address views: Gateways whose Service set changed, or that use a Service whose entries changed.
     Set<GatewayKey> addressCandidates = new HashSet<>(step.serviceSetChanged);
@@ -871,12 +935,12 @@ public final class IncrementalEngine {
             changedAddresses.add(name);
           }
         });
-    AddressTranslation current =
-        addressCandidates.isEmpty() ? null : new AddressTranslation(addresses, workloadsByService);
+    updateAddressNames(step);
     Map<GatewayKey, TranslationDelta.GatewayDelta> out = new TreeMap<>();
     Set<GatewayKey> all = new TreeSet<>(step.touchedGateways);
     all.addAll(addressCandidates);
     all.addAll(step.serviceSetChanged);
+    all.addAll(step.addressNamesBefore.keySet());
     TreeSet<GatewayKey> removedGateways = new TreeSet<>();
     for (GatewayKey gw : all) {
       if (!gateways.containsKey(gw)) {
@@ -906,22 +970,27 @@ public final class IncrementalEngine {
       }
       List<XdsResource> upsertedAddresses = new ArrayList<>();
       TreeSet<String> removedAddresses = new TreeSet<>();
-      SortedSet<String> oldNames = addressNames.getOrDefault(gw, new TreeSet<>());
-      SortedSet<String> newNames =
-          addressCandidates.contains(gw)
-              ? current.namesFor(serviceUse.getOrDefault(gw, Map.of()).keySet())
-              : oldNames;
-      for (String name : oldNames) {
-        if (!newNames.contains(name)) {
-          removedAddresses.add(name);
-        }
-      }
-      for (String name : newNames) {
-        if (!oldNames.contains(name) || changedAddresses.contains(name)) {
+      TreeMap<String, Integer> names = addressNames.getOrDefault(gw, new TreeMap<>());
+      if (!step.gatewaysBefore.contains(gw)) {
+        // A new Gateway's proxies have none of its Addresses yet.
+        for (String name : names.keySet()) {
           upsertedAddresses.add(addresses.get(name));
         }
+      } else {
+        // Only names this step counted in or out, or whose Address changed, can differ.
+        Map<String, Boolean> wasIn = step.addressNamesBefore.getOrDefault(gw, Map.of());
+        TreeSet<String> candidates = new TreeSet<>(wasIn.keySet());
+        candidates.addAll(changedAddresses);
+        for (String name : candidates) {
+          boolean in = names.containsKey(name);
+          boolean was = wasIn.getOrDefault(name, in);
+          if (was && !in) {
+            removedAddresses.add(name);
+          } else if (in && (!was || changedAddresses.contains(name))) {
+            upsertedAddresses.add(addresses.get(name));
+          }
+        }
       }
-      addressNames.put(gw, newNames);
       TranslationDelta.GatewayDelta d =
           new TranslationDelta.GatewayDelta(upserted, removed, upsertedAddresses, removedAddresses);
       if (!d.isEmpty() || !step.gatewaysBefore.contains(gw)) {

@@ -8,6 +8,7 @@ import dev.agentgatewayjcp.translator.engine.TranslationDelta;
 import dev.agentgatewayjcp.translator.input.InMemoryInputView;
 import dev.agentgatewayjcp.translator.input.TranslationSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
@@ -36,6 +37,8 @@ public final class TranslatorBenchmark {
       TranslationSettings.defaults(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
   private static final int NAMESPACES = 50;
   private static final int SERVICES_PER_NAMESPACE = 4;
+  // -Dbench.servicePerRoute=true gives each route its own Service, so one Gateway uses N Services.
+  private static final boolean SERVICE_PER_ROUTE = Boolean.getBoolean("bench.servicePerRoute");
 
   private TranslatorBenchmark() {}
 
@@ -72,6 +75,12 @@ public final class TranslatorBenchmark {
     return objects;
   }
 
+  static Service routeService(int i) {
+    return new ServiceBuilder().withNewMetadata().withName("route-svc-" + i).withNamespace("team-" + (i % NAMESPACES))
+        .endMetadata().withNewSpec().withClusterIP("10." + (100 + i / 65_536) + "." + (i / 256 % 256) + "." + (i % 256))
+        .addNewPort().withName("http").withPort(8080).endPort().endSpec().build();
+  }
+
   static HTTPRoute route(int i, String path) {
     return new HTTPRouteBuilder()
         .withNewMetadata().withName("route-" + i).withNamespace("team-" + (i % NAMESPACES))
@@ -81,7 +90,8 @@ public final class TranslatorBenchmark {
         .withHostnames("h" + i + ".example.com")
         .addNewRule()
         .addNewMatch().withNewPath().withType("PathPrefix").withValue(path).endPath().endMatch()
-        .addNewBackendRef().withName("svc-" + (i % SERVICES_PER_NAMESPACE)).withPort(8080).endBackendRef()
+        .addNewBackendRef().withName(SERVICE_PER_ROUTE ? "route-svc-" + i : "svc-" + (i % SERVICES_PER_NAMESPACE))
+        .withPort(8080).endBackendRef()
         .endRule()
         .endSpec().build();
   }
@@ -95,6 +105,9 @@ public final class TranslatorBenchmark {
     long heapBase = usedHeapAfterGc();
     List<InputChange> routes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
+      if (SERVICE_PER_ROUTE) {
+        routes.add(InputChange.upsert(routeService(i)));
+      }
       routes.add(InputChange.upsert(route(i, "/api")));
     }
     long t0 = System.nanoTime();
@@ -105,8 +118,8 @@ public final class TranslatorBenchmark {
 
     Random random = new Random(7);
     boolean[] onV2 = new boolean[n];
-    int warmup = 5_000;
-    int measured = 20_000;
+    int warmup = Integer.getInteger("bench.warmup", 5_000);
+    int measured = Integer.getInteger("bench.measured", 20_000);
     long[] samples = new long[measured];
     int resourcesChanged = 0;
     for (int k = 0; k < warmup + measured; k++) {
@@ -139,6 +152,9 @@ public final class TranslatorBenchmark {
   private static void fullTranslation(int n) {
     List<HasMetadata> objects = base();
     for (int i = 0; i < n; i++) {
+      if (SERVICE_PER_ROUTE) {
+        objects.add(routeService(i));
+      }
       objects.add(route(i, "/api"));
     }
     InMemoryInputView view = InMemoryInputView.of(objects);
