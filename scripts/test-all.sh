@@ -51,10 +51,10 @@ if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   scripts/e2e-xds-tls.sh
   echo "== Egress with TLS origination (ExternalName, XBackend) end to end with agentgateway"
   scripts/e2e-egress.sh
-  echo "== Gateway API conformance suite (GATEWAY-HTTP, GATEWAY-GRPC) with agentgateway at $AGENTGATEWAY_BIN"
+  echo "== Gateway API conformance suite (GATEWAY-HTTP, -GRPC, -TLS, -TCP; about 10 minutes) with agentgateway at $AGENTGATEWAY_BIN"
   # The committed report comes from a full run (docs/conformance/README.md);
   # this one goes to a scratch file.
-  CONFORMANCE_PROFILES=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC} \
+  CONFORMANCE_PROFILES=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP} \
     CONFORMANCE_REPORT=${CONFORMANCE_REPORT:-$(mktemp -d)/conformance-report.yaml} \
     conformance/scripts/run-suite.sh
 else
