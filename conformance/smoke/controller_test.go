@@ -135,9 +135,9 @@ func TestControllerServesGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The mapped program receives only the container's args. It must not live under /tmp:
-	// the chart gives the controller an emptyDir at /tmp, which hides the host's /tmp inside
-	// the pod.
+	// The mapped program receives only the container's args. Neither it nor the jar may live
+	// under /tmp: the chart gives the controller an emptyDir at /tmp, which hides the host's /tmp
+	// inside the pod.
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		t.Fatal(err)
@@ -146,8 +146,17 @@ func TestControllerServesGateway(t *testing.T) {
 	if err := os.MkdirAll(wrapperDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The jar is copied there too: a checkout under /tmp would be just as hidden.
+	jarCopy := filepath.Join(wrapperDir, "agentgateway-jcp.jar")
+	jarBytes, err := os.ReadFile(jar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(jarCopy, jarBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	wrapper := filepath.Join(wrapperDir, "agentgateway-jcp")
-	script := "#!/bin/sh\nexec " + javaPath + " -jar " + jar + " \"$@\"\n"
+	script := "#!/bin/sh\nexec " + javaPath + " -jar " + jarCopy + " \"$@\"\n"
 	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
