@@ -10,9 +10,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.Objects;
 
 /**
- * ExtensionResource is the common shape of the namespaced extension APIs fabric8 has no model
- * for (XBackend, InferencePool): metadata, a spec and a status. Like the Istio models it
- * implements {@link HasMetadata} directly so that the translator stays free of the client.
+ * ExtensionResource is the common shape of the namespaced APIs fabric8 has no model for (Istio's
+ * security resources, XBackend, InferencePool): metadata, a spec and a status. It implements
+ * {@link HasMetadata} directly, without the client's CustomResource base, so that the translator
+ * stays free of the Kubernetes client.
  *
  * @param <S> the spec type
  * @param <T> the status type

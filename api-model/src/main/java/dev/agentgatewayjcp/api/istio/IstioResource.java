@@ -1,101 +1,11 @@
 package dev.agentgatewayjcp.api.istio;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import java.util.Objects;
+import dev.agentgatewayjcp.api.extension.ExtensionResource;
 
 /**
- * IstioResource is the common shape of the Istio security resources: a namespaced object with a
- * spec and a status. It implements {@link HasMetadata} directly, without the client's
- * CustomResource base, so that the translator stays free of the Kubernetes client.
+ * IstioResource is the common shape of the Istio security resources: an {@link ExtensionResource}
+ * whose status is Istio's shared {@link IstioStatus}.
  *
  * @param <S> the spec type
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-// Stops the KubernetesResource deserializer (which picks a class by kind) from recursing.
-@JsonDeserialize(using = JsonDeserializer.None.class)
-@JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
-public abstract class IstioResource<S> implements HasMetadata, Namespaced {
-
-  private String apiVersion;
-  private String kind;
-  private ObjectMeta metadata = new ObjectMeta();
-  private S spec;
-  private IstioStatus status;
-
-  protected IstioResource() {
-    this.apiVersion = HasMetadata.getApiVersion(getClass());
-    this.kind = HasMetadata.getKind(getClass());
-  }
-
-  @Override
-  public String getApiVersion() {
-    return apiVersion;
-  }
-
-  @Override
-  public void setApiVersion(String apiVersion) {
-    this.apiVersion = apiVersion;
-  }
-
-  @Override
-  public String getKind() {
-    return kind;
-  }
-
-  public void setKind(String kind) {
-    this.kind = kind;
-  }
-
-  @Override
-  public ObjectMeta getMetadata() {
-    return metadata;
-  }
-
-  @Override
-  public void setMetadata(ObjectMeta metadata) {
-    this.metadata = metadata;
-  }
-
-  public S getSpec() {
-    return spec;
-  }
-
-  public void setSpec(S spec) {
-    this.spec = spec;
-  }
-
-  public IstioStatus getStatus() {
-    return status;
-  }
-
-  public void setStatus(IstioStatus status) {
-    this.status = status;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof IstioResource<?> other
-        && getClass() == other.getClass()
-        && Objects.equals(apiVersion, other.apiVersion)
-        && Objects.equals(kind, other.kind)
-        && Objects.equals(metadata, other.metadata)
-        && Objects.equals(spec, other.spec)
-        && Objects.equals(status, other.status);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(apiVersion, kind, metadata, spec);
-  }
-
-  @Override
-  public String toString() {
-    return kind + "/" + metadata.getNamespace() + "/" + metadata.getName();
-  }
-}
+public abstract class IstioResource<S> extends ExtensionResource<S, IstioStatus> {}
