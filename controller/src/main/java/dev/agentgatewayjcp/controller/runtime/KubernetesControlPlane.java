@@ -53,7 +53,11 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesControlPlane implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesControlPlane.class);
-  /** agentgateway's own controller waits this long for more changes before translating. */
+  /**
+   * Changes that follow a translation within this time wait until they have been quiet this long
+   * (agentgateway's own controller debounces every change by 10 ms); an isolated change is
+   * translated at once.
+   */
   private static final long QUIET_NANOS = Duration.ofMillis(10).toNanos();
   private static final long MAX_DELAY_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -140,6 +144,8 @@ public final class KubernetesControlPlane implements AutoCloseable {
   private final AtomicBoolean translationScheduled = new AtomicBoolean();
   private volatile long firstPendingNanos;
   private volatile long lastChangeNanos;
+  /** When the last translation ended; Long.MAX_VALUE while one runs. */
+  private volatile long lastTranslationEndNanos = System.nanoTime() - QUIET_NANOS;
   private CompletableFuture<?> election;
 
   public KubernetesControlPlane(
@@ -228,12 +234,25 @@ public final class KubernetesControlPlane implements AutoCloseable {
     lastChangeNanos = now;
     if (translationScheduled.compareAndSet(false, true)) {
       firstPendingNanos = now;
+      long end = lastTranslationEndNanos;
+      boolean idle = end != Long.MAX_VALUE && now - end >= QUIET_NANOS;
       try {
-        translationThread.schedule(this::translateWhenQuiet, QUIET_NANOS, TimeUnit.NANOSECONDS);
+        if (idle) {
+          // Nothing happened for a while: this change is most likely alone, so waiting for more
+          // would only add latency. Whatever arrives while it translates is debounced.
+          translationThread.execute(this::translateNow);
+        } else {
+          translationThread.schedule(this::translateWhenQuiet, QUIET_NANOS, TimeUnit.NANOSECONDS);
+        }
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // Shutting down: informers may still deliver events until the source is closed.
       }
     }
+  }
+
+  private void translateNow() {
+    translationScheduled.set(false);
+    translate();
   }
 
   private void translateWhenQuiet() {
@@ -251,6 +270,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
     if (!source.hasSynced()) {
       return;
     }
+    lastTranslationEndNanos = Long.MAX_VALUE;
     try {
       var changes = store.drainChanges();
       if (jwks != null && changes.stream().anyMatch(c -> InputKind.REQUEST_AUTHENTICATION.kind().equals(c.ref().kind()))) {
@@ -263,6 +283,8 @@ public final class KubernetesControlPlane implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.error("translation failed; proxies keep their last configuration", e);
+    } finally {
+      lastTranslationEndNanos = System.nanoTime();
     }
   }
 

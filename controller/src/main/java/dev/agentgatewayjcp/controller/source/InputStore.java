@@ -32,7 +32,8 @@ public final class InputStore {
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentHashMap<>();
   /** Changes not yet handed to translation, latest per object; an empty Optional is a delete. */
-  private final Map<ObjectRef, Optional<HasMetadata>> pending = new java.util.LinkedHashMap<>();
+  private final Object pendingLock = new Object();
+  private Map<ObjectRef, Optional<HasMetadata>> pending = new java.util.LinkedHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private volatile ChangeListener listener = () -> {};
 
@@ -47,7 +48,7 @@ public final class InputStore {
     if (previous != null && sameForTranslation(previous, object)) {
       return false;
     }
-    synchronized (pending) {
+    synchronized (pendingLock) {
       pending.put(ref, Optional.of(object));
     }
     changes.incrementAndGet();
@@ -61,7 +62,7 @@ public final class InputStore {
     if (objects.remove(ref) == null) {
       return false;
     }
-    synchronized (pending) {
+    synchronized (pendingLock) {
       pending.put(ref, Optional.empty());
     }
     changes.incrementAndGet();
@@ -74,11 +75,13 @@ public final class InputStore {
    * first changed.
    */
   public List<InputChange> drainChanges() {
-    synchronized (pending) {
+    synchronized (pendingLock) {
       List<InputChange> changes = new ArrayList<>(pending.size());
       pending.forEach((ref, object) ->
           changes.add(object.map(InputChange::upsert).orElseGet(() -> InputChange.delete(ref))));
-      pending.clear();
+      // A fresh map rather than clear(): clear() walks the whole table, which stays as large as the
+      // biggest batch (every object at start) and then costs that much on every later change.
+      pending = new java.util.LinkedHashMap<>();
       return changes;
     }
   }

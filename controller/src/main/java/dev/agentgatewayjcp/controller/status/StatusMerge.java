@@ -53,6 +53,12 @@ public final class StatusMerge {
       String refField = parentList ? "parentRef" : "ancestorRef";
       ArrayNode parents = JsonNodeFactory.instance.arrayNode();
       ArrayNode liveParents = liveStatus.path(listField) instanceof ArrayNode a ? a : JsonNodeFactory.instance.arrayNode();
+      java.util.List<JsonNode> wanted = new java.util.ArrayList<>();
+      if (desired != null) {
+        desired.path(listField).forEach(wanted::add);
+      }
+      // Our entries stay where they are in the live list: another controller may have appended
+      // after us, and a reordered list is a write (and a conflict with that controller) for nothing.
       for (JsonNode entry : liveParents) {
         // The Inference Extension creates a pool with a placeholder parent (kind Status, name
         // default) meaning "no controller has reported yet"; it goes once we report.
@@ -61,17 +67,20 @@ public final class StatusMerge {
                 && desired != null
                 && "Status".equals(entry.path(refField).path("kind").asText())
                 && "default".equals(entry.path(refField).path("name").asText());
-        if (!controllerName.equals(entry.path("controllerName").asText()) && !placeholder) {
+        if (placeholder) {
+          continue;
+        }
+        if (!controllerName.equals(entry.path("controllerName").asText())) {
           parents.add(entry.deepCopy());
+          continue;
+        }
+        JsonNode replacement = takeParent(wanted, refField, entry.path(refField));
+        if (replacement != null) {
+          parents.add(withTransitionTimesOf(replacement, entry));
         }
       }
-      if (desired != null) {
-        for (JsonNode entry : desired.path(listField)) {
-          ObjectNode ours = entry.deepCopy();
-          JsonNode before = findParent(liveParents, refField, entry.path(refField), controllerName);
-          keepTransitionTimes(ours.path("conditions"), before == null ? null : before.path("conditions"));
-          parents.add(ours);
-        }
+      for (JsonNode entry : wanted) {
+        parents.add(withTransitionTimesOf(entry, null));
       }
       ObjectNode result = liveStatus;
       if (parents.isEmpty() && parentList) {
@@ -97,13 +106,22 @@ public final class StatusMerge {
     return result;
   }
 
-  private static JsonNode findParent(JsonNode parents, String refField, JsonNode parentRef, String controllerName) {
-    for (JsonNode entry : parents) {
-      if (controllerName.equals(entry.path("controllerName").asText()) && entry.path(refField).equals(parentRef)) {
+  /** Removes and returns the wanted entry for {@code parentRef}, or null when we want none. */
+  private static JsonNode takeParent(java.util.List<JsonNode> wanted, String refField, JsonNode parentRef) {
+    for (var it = wanted.iterator(); it.hasNext(); ) {
+      JsonNode entry = it.next();
+      if (entry.path(refField).equals(parentRef)) {
+        it.remove();
         return entry;
       }
     }
     return null;
+  }
+
+  private static ObjectNode withTransitionTimesOf(JsonNode wanted, JsonNode before) {
+    ObjectNode ours = wanted.deepCopy();
+    keepTransitionTimes(ours.path("conditions"), before == null ? null : before.path("conditions"));
+    return ours;
   }
 
   private static JsonNode findByName(JsonNode list, String name) {

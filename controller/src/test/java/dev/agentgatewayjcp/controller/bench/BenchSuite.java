@@ -44,10 +44,13 @@ public final class BenchSuite {
     Results results = new Results();
 
     if (phases.contains("scale-child")) {
-      // args: scale-child ROUTES_PER_APP APPS LABEL CHANGES
+      // args: scale-child ROUTES_PER_APP:APPS:LABEL:CHANGES[:listenersets]
       String[] a = args[1].split(":");
-      new InProcessBench(results).scale(Workload.manyRoutesPerApp(Integer.parseInt(a[1]), Integer.parseInt(a[0])),
-          1, Integer.parseInt(a[3]), a[2]);
+      int apps = Integer.parseInt(a[1]);
+      int routesPerApp = Integer.parseInt(a[0]);
+      Workload workload = a.length > 4 && a[4].equals("listenersets")
+          ? Workload.listenerSets(apps, routesPerApp) : Workload.manyRoutesPerApp(apps, routesPerApp);
+      new InProcessBench(results).scale(workload, 1, Integer.parseInt(a[3]), a[2]);
       System.exit(0);
     }
     if (phases.contains("inprocess")) {
@@ -76,12 +79,12 @@ public final class BenchSuite {
 
   /** Each route-scale point in a fresh JVM with a fixed heap, so that its RSS is the controller's. */
   private static void scaleChildren(Results results, boolean quick, Path dir) throws Exception {
-    record Point(String label, int routesPerApp, int apps, int heapMiB) {}
+    record Point(String label, int routesPerApp, int apps, int heapMiB, boolean listenerSets) {}
     List<Point> points = new ArrayList<>(List.of(
-        new Point("1k", 1, 1_000, 160), new Point("5k", 1, 5_000, 160)));
+        new Point("1k", 1, 1_000, 160, false), new Point("5k", 1, 5_000, 160, false)));
     if (!quick) {
-      // Stand-in for 2,500 ListenerSets: 2,500 hostnames with 16 routes each, on one Gateway listener.
-      points.add(new Point("40k", 16, 2_500, 400));
+      // The bench's listenerset profile: 2,500 ListenerSets, each with one listener and 16 routes.
+      points.add(new Point("40k", 16, 2_500, 400, true));
     }
     for (Point p : points) {
       for (int heap : new int[] {p.heapMiB, p.heapMiB * 2}) {
@@ -89,7 +92,8 @@ public final class BenchSuite {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx" + heap + "m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=2",
             "-cp", System.getProperty("java.class.path"), BenchSuite.class.getName(),
-            "scale-child", p.routesPerApp + ":" + p.apps + ":" + p.label + ":" + (quick ? 50 : 300)));
+            "scale-child", p.routesPerApp + ":" + p.apps + ":" + p.label + ":" + (quick ? 50 : 3_000)
+                + (p.listenerSets ? ":listenersets" : "")));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Path log = dir.resolve("scale-" + p.label + "-" + heap + "m.log");
         List<String> lines = new ArrayList<>();

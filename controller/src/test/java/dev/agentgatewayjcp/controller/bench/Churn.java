@@ -46,7 +46,7 @@ final class Churn implements AutoCloseable {
     writer.execute(() -> {
       try {
         if (route) {
-          target.apply(Workload.route(app, 0, next));
+          target.apply(workload.route(app, 0, next));
         } else {
           target.replacePod(app, next);
         }

@@ -45,14 +45,21 @@ final class Workload {
   final int namespaces;
   final int apps;
   final int routesPerApp;
+  /** Each app's routes attach to a ListenerSet of its own (the listenerset profile), not to the Gateway's listener. */
+  final boolean listenerSets;
   /** The latest route revision and pod generation per app, shared by every churn on this workload. */
   final java.util.concurrent.atomic.AtomicIntegerArray routeRevision;
   final java.util.concurrent.atomic.AtomicIntegerArray podGeneration;
 
   Workload(int namespaces, int apps, int routesPerApp) {
+    this(namespaces, apps, routesPerApp, false);
+  }
+
+  Workload(int namespaces, int apps, int routesPerApp, boolean listenerSets) {
     this.namespaces = namespaces;
     this.apps = apps;
     this.routesPerApp = routesPerApp;
+    this.listenerSets = listenerSets;
     this.routeRevision = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, apps));
     this.podGeneration = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, apps));
   }
@@ -62,9 +69,17 @@ final class Workload {
     return new Workload(routes == 0 ? 0 : Math.min(50, routes), routes, 1);
   }
 
-  /** The listenerset profile's route count: 16 routes per app, 2,500 apps in 50 namespaces. */
+  /** Many routes per app on the Gateway's one listener: 16 routes per app, 2,500 apps in 50 namespaces. */
   static Workload manyRoutesPerApp(int apps, int routesPerApp) {
     return new Workload(Math.min(50, apps), apps, routesPerApp);
+  }
+
+  /**
+   * The bench's listenerset profile: per app a ListenerSet with one HTTP listener for the app's
+   * hostname, and the app's routes attached to that ListenerSet (2,500 ListenerSets, 40,000 routes).
+   */
+  static Workload listenerSets(int apps, int routesPerApp) {
+    return new Workload(Math.min(50, apps), apps, routesPerApp, true);
   }
 
   int routes() {
@@ -95,7 +110,7 @@ final class Workload {
         out.add(new ServiceAccountBuilder().withNewMetadata().withName("default").withNamespace(ns).endMetadata().build());
       }
     }
-    out.add(gateway(OUR_GATEWAY, OUR_CLASS));
+    out.add(listenerSets ? withListenerSetsAllowed(gateway(OUR_GATEWAY, OUR_CLASS)) : gateway(OUR_GATEWAY, OUR_CLASS));
     out.add(gateway(PEER_GATEWAY, PEER_CLASS));
     out.add(service(PROBE_NAMESPACE, "backend", forApiServer ? null : "10.200.0.1"));
     return out;
@@ -109,6 +124,9 @@ final class Workload {
     Pod pod = pod(app, 0);
     out.add(pod);
     out.add(endpointSlice(app, podIp(app, 0), pod.getMetadata().getName()));
+    if (listenerSets) {
+      out.add(listenerSet(app));
+    }
     for (int r = 0; r < routesPerApp; r++) {
       out.add(route(app, r, 0));
     }
@@ -167,9 +185,9 @@ final class Workload {
   }
 
   /** An app's route; {@code revision} picks its path, so each revision really changes the route. */
-  static HTTPRoute route(int app, int r, int revision) {
+  HTTPRoute route(int app, int r, int revision) {
     return new HTTPRouteBuilder().withNewMetadata().withName(routeName(app, r)).withNamespace(namespaceOf(app)).endMetadata()
-        .withNewSpec().withParentRefs(parents())
+        .withNewSpec().withParentRefs(listenerSets ? listenerSetParents(app) : parents())
         .withHostnames(appName(app) + ".example.com")
         .addNewRule()
         .addNewMatch().withNewPath().withType("PathPrefix").withValue("/" + r + "/p" + revision).endPath().endMatch()
@@ -198,6 +216,32 @@ final class Workload {
                 .withFilters(headers, responseHeaders)
                 .addNewBackendRef().withName("invalid-backend").withPort(80).endBackendRef().build())
         .endSpec().build();
+  }
+
+  static Gateway withListenerSetsAllowed(Gateway gateway) {
+    gateway.getSpec().setAllowedListeners(new io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedListenersBuilder()
+        .withNewNamespaces().withFrom("All").endNamespaces().build());
+    return gateway;
+  }
+
+  /** An app's ListenerSet: one HTTP listener on the Gateway's port for the app's hostname. */
+  static io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet listenerSet(int app) {
+    return new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetBuilder()
+        .withNewMetadata().withName(appName(app)).withNamespace(namespaceOf(app)).endMetadata()
+        .withNewSpec()
+        .withNewParentRef().withGroup("gateway.networking.k8s.io").withKind("Gateway")
+        .withName(OUR_GATEWAY).withNamespace(GATEWAY_NAMESPACE).endParentRef()
+        .addNewListener().withName("http").withPort(80).withProtocol("HTTP").withHostname(appName(app) + ".example.com")
+        .withNewAllowedRoutes().withNewNamespaces().withFrom("Same").endNamespaces().endAllowedRoutes()
+        .endListener()
+        .endSpec().build();
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference> listenerSetParents(int app) {
+    return List.of(
+        new ParentReferenceBuilder().withGroup("gateway.networking.k8s.io").withKind("ListenerSet")
+            .withName(appName(app)).withNamespace(namespaceOf(app)).build(),
+        new ParentReferenceBuilder().withName(PEER_GATEWAY).withNamespace(GATEWAY_NAMESPACE).build());
   }
 
   private static List<io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference> parents() {

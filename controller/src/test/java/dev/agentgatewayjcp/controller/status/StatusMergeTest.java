@@ -63,4 +63,33 @@ class StatusMergeTest {
     assertThat(removed.path("parents")).hasSize(2);
     assertThat(StatusMerge.merge("InferencePool", json("{}"), null, US).has("parents")).isFalse();
   }
+
+  @Test
+  void ourRouteEntriesKeepTheirPlaceSoAnUnchangedStatusIsNotRewritten() throws Exception {
+    // Another controller appended its entry after ours; the live list is what we would write.
+    JsonNode live = json("""
+        {'parents': [
+          {'parentRef': {'name': 'a'}, 'controllerName': '%1$s',
+           'conditions': [{'type': 'Accepted', 'status': 'True', 'lastTransitionTime': '2026-01-01T00:00:00Z'}]},
+          {'parentRef': {'name': 'peer'}, 'controllerName': 'example.com/other', 'conditions': []},
+          {'parentRef': {'name': 'b'}, 'controllerName': '%1$s', 'conditions': []}]}
+        """.formatted(US));
+    JsonNode desired = json("""
+        {'parents': [
+          {'parentRef': {'name': 'a'}, 'controllerName': '%1$s',
+           'conditions': [{'type': 'Accepted', 'status': 'True', 'lastTransitionTime': '2026-11-26T00:00:00Z'}]},
+          {'parentRef': {'name': 'b'}, 'controllerName': '%1$s', 'conditions': []}]}
+        """.formatted(US));
+    assertThat(StatusMerge.merge("HTTPRoute", live, desired, US)).isEqualTo(live);
+
+    // A parent we no longer report goes from its place; a new one is appended.
+    JsonNode changed = json("""
+        {'parents': [
+          {'parentRef': {'name': 'b'}, 'controllerName': '%1$s', 'conditions': []},
+          {'parentRef': {'name': 'c'}, 'controllerName': '%1$s', 'conditions': []}]}
+        """.formatted(US));
+    JsonNode merged = StatusMerge.merge("HTTPRoute", live, changed, US);
+    assertThat(merged.path("parents")).extracting(p -> p.path("parentRef").path("name").asText())
+        .containsExactly("peer", "b", "c");
+  }
 }
