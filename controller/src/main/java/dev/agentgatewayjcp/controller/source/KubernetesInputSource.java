@@ -125,12 +125,12 @@ public final class KubernetesInputSource implements AutoCloseable {
     ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
       @Override
       public void onAdd(T object) {
-        store.upsert(YamlInputs.toV1(object));
+        store.upsert(YamlInputs.toV1(withoutWriteBookkeeping(object)));
       }
 
       @Override
       public void onUpdate(T oldObject, T newObject) {
-        store.upsert(YamlInputs.toV1(newObject));
+        store.upsert(YamlInputs.toV1(withoutWriteBookkeeping(newObject)));
       }
 
       @Override
@@ -143,6 +143,28 @@ public final class KubernetesInputSource implements AutoCloseable {
         : client.resources(type).inform(handler, 0);
     informers.add(informer);
   }
+
+  /**
+   * Drops what only writers of the object need: managedFields and kubectl's last-applied copy of
+   * the object. Together they are often larger than the object itself, and both the informer's
+   * cache and the input store hold every object for the controller's lifetime. Nothing we translate
+   * reads them, and a status update without managedFields leaves the server's unchanged.
+   */
+  static <T extends HasMetadata> T withoutWriteBookkeeping(T object) {
+    var metadata = object.getMetadata();
+    if (metadata != null) {
+      // The informer hands us its cached instance; it only ever compares resourceVersions.
+      metadata.setManagedFields(null);
+      if (metadata.getAnnotations() != null && metadata.getAnnotations().containsKey(LAST_APPLIED)) {
+        var annotations = new java.util.LinkedHashMap<>(metadata.getAnnotations());
+        annotations.remove(LAST_APPLIED);
+        metadata.setAnnotations(annotations);
+      }
+    }
+    return object;
+  }
+
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   /** The model class of the version watched for a kind, if the cluster serves it at all. */
   public java.util.Optional<Class<? extends HasMetadata>> servedType(String kind) {

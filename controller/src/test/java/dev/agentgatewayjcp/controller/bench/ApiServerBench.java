@@ -183,7 +183,9 @@ final class ApiServerBench implements AutoCloseable {
       }
       for (int k : proxyCounts) {
         try (ProxyFleet fleet = fleet(controller, k)) {
-          probe(fleet, 10, 900_000 + round * 10_000 + k, null);
+          // Warm-up: enough single-route changes for the JIT to compile the change path, in
+          // either controller, before anything is recorded.
+          probe(fleet, 100, 900_000 + round * 10_000 + k * 100, null);
           for (boolean churning : new boolean[] {false, true}) {
             try (Churn churn = new Churn(target, workload, writers).start(Churn.Kind.BOTH, churning ? 20 : 0)) {
               double[][] r = probe(fleet, probes, 1_000_000 + round * 100_000 + k * 10 + (churning ? 5000 : 0), label);

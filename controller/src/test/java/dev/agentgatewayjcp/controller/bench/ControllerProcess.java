@@ -60,7 +60,9 @@ final class ControllerProcess implements AutoCloseable {
         command.add("-XX:StartFlightRecording=filename=" + log.toString().replace(".log", ".jfr") + ",settings=profile");
       }
       command.addAll(List.of("-jar", ourJar.toString(), "run",
+          // Plaintext and no authentication, as the peer is run (AGW_XDS_MODE, AGW_XDS_AUTH).
           "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort),
+          "--xds-plaintext", "--no-xds-tls", "--no-xds-auth",
           "--admin-port", Integer.toString(freePort()),
           "--no-leader-election", "--no-deploy-proxies", "--no-print-status"));
     } else {

@@ -235,6 +235,73 @@ class KubernetesControlPlaneTest {
   }
 
   @Test
+  void aRestartedControllerFindsItsStatusesInPlaceAndWritesNone() throws Exception {
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw-restart, namespace: default}
+        spec:
+          gatewayClassName: agentgateway-jcp
+          listeners:
+          - {name: http, port: 8082, protocol: HTTP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: shared, namespace: default}
+        spec:
+          parentRefs: [{name: gw-restart}, {name: theirs}]
+          rules:
+          - backendRefs: [{name: echo, port: 80}]
+        """);
+    client.resources(HTTPRoute.class).inNamespace("default").withName("shared")
+        .waitUntilCondition(r -> r.getStatus() != null && r.getStatus().getParents().size() == 1, WAIT.toSeconds(), TimeUnit.SECONDS);
+    // Another controller appends its entry after ours, as a second implementation sharing the
+    // route would.
+    for (int attempt = 1; ; attempt++) {
+      HTTPRoute latest = client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get();
+      latest.getStatus().getParents().add(new RouteParentStatusBuilder()
+          .withControllerName("example.com/other-controller")
+          .withNewParentRef().withName("theirs").endParentRef()
+          .withConditions(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+              .withType("Accepted").withStatus("True").withReason("Accepted").withMessage("theirs")
+              .withLastTransitionTime("2026-01-01T00:00:00Z").withObservedGeneration(1L).build())
+          .build());
+      try {
+        client.resource(latest).updateStatus();
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+    Thread.sleep(1_000);
+    String before = client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get()
+        .getMetadata().getResourceVersion();
+
+    // A second replica starting up (a restart, or a new leader) checks every status it computes.
+    int logged = SOURCE_LOG.list.size();
+    try (KubernetesControlPlane restarted = RealApiServer.startControlPlane(client,
+        new KubernetesControlPlane.Options("default", "agentgateway-jcp-test-restart", "replica-2", false, null))) {
+      var writer = restarted.statusWriter();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (writer.unchanged() + writer.writes() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      Thread.sleep(1_000);
+      assertThat(writer.unchanged()).isGreaterThanOrEqualTo(3);
+      assertThat(writer.writes()).isZero();
+    } finally {
+      // Its start-up messages are not the ones the missing-CRD test counts.
+      synchronized (SOURCE_LOG.list) {
+        SOURCE_LOG.list.subList(logged, SOURCE_LOG.list.size()).clear();
+      }
+    }
+    assertThat(client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get()
+        .getMetadata().getResourceVersion()).isEqualTo(before);
+  }
+
+  @Test
   void tlsAndTcpRoutesGetStatusesAndReachTheProxy() {
     apply("""
         apiVersion: gateway.networking.k8s.io/v1
