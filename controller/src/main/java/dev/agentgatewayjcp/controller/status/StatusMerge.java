@@ -23,9 +23,9 @@ public final class StatusMerge {
 
   /**
    * Other kinds whose status is a shared {@code parents} list of {@code parentRef} entries (the
-   * Inference Extension's InferencePool).
+   * Inference Extension's InferencePool, Gateway API's XBackend).
    */
-  public static final Set<String> PARENT_KINDS = Set.of("InferencePool");
+  public static final Set<String> PARENT_KINDS = Set.of("InferencePool", "XBackend");
 
   /** Policy kinds whose status is a list of ancestors shared with other controllers. */
   public static final Set<String> POLICY_KINDS = Set.of("BackendTLSPolicy");
@@ -57,7 +57,7 @@ public final class StatusMerge {
         // The Inference Extension creates a pool with a placeholder parent (kind Status, name
         // default) meaning "no controller has reported yet"; it goes once we report.
         boolean placeholder =
-            PARENT_KINDS.contains(kind)
+            "InferencePool".equals(kind)
                 && desired != null
                 && "Status".equals(entry.path(refField).path("kind").asText())
                 && "default".equals(entry.path(refField).path("name").asText());
