@@ -258,7 +258,7 @@ public final class XBackends {
     byte[] key = secret == null ? null : ExternalBackends.secretValue(secret, "tls.key");
     if (cert == null || key == null) {
       conditions.set("ResolvedRefs", false, "InvalidClientCertificateRef",
-          "Secret " + secretNs + "/" + ref.getName() + (secret == null ? " not found" : " has no tls.crt and tls.key"));
+          "Secret " + secretNs + "/" + ref.getName() + (secret == null ? " not found" : " lacks tls.crt or tls.key"));
       return;
     }
     tls.setCert(ByteString.copyFrom(cert)).setKey(ByteString.copyFrom(key));
