@@ -161,7 +161,12 @@ public final class IncrementalEngine {
       if (map == null) {
         return;
       }
-      resourcesBefore.computeIfAbsent(gw, k -> new HashMap<>()).putIfAbsent(name, map.get(name));
+      // Not putIfAbsent: a name absent before the step maps to null, which putIfAbsent would
+      // overwrite on a second touch, hiding the addition from the delta.
+      Map<String, XdsResource> before = resourcesBefore.computeIfAbsent(gw, k -> new HashMap<>());
+      if (!before.containsKey(name)) {
+        before.put(name, map.get(name));
+      }
       touchedGateways.add(gw);
       if (value == null) {
         map.remove(name);
