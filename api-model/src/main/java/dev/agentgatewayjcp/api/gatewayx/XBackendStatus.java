@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.api.gatewayx;
 
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.agentgatewayjcp.api.extension.ModelPart;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -10,6 +12,9 @@ import java.util.List;
  * XBackend) and controller, each with its own conditions. Upstream names the Go field Ancestors
  * but serializes it as {@code parents}.
  */
+// KubernetesResource (which the translator's status map needs) would otherwise make Jackson pick a
+// class by kind, and a status has none: it would come back from the API server as a RawExtension.
+@JsonDeserialize(using = JsonDeserializer.None.class)
 public class XBackendStatus extends ModelPart implements KubernetesResource {
   public List<Parent> parents;
 
