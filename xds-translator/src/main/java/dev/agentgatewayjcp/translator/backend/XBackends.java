@@ -224,7 +224,7 @@ public final class XBackends {
     }
     boolean namesCa =
         (validation.getCaCertificateRefs() != null && !validation.getCaCertificateRefs().isEmpty())
-            || validation.getWellKnownCACertificates() != null;
+            || (validation.getWellKnownCACertificates() != null && !validation.getWellKnownCACertificates().isEmpty());
     // Without a named CA a BackendTLSPolicy is invalid, but an XBackend uses the system roots,
     // as for a public provider: check the rest on a scratch list.
     ConditionList target = namesCa ? conditions : new ConditionList(ctx.clock(), null);
