@@ -74,8 +74,8 @@ public final class IncrementalEngine {
     CLASS,
     SERVICE,
     /**
-     * One BackendTLSPolicy or InferencePool report; placed on Gateways once routes have said
-     * which Services they use.
+     * One BackendTLSPolicy, InferencePool or XBackend report; placed on Gateways once routes
+     * have said which Services (and XBackends) they use.
      */
     BACKEND_TLS_POLICY,
     GATEWAY,
