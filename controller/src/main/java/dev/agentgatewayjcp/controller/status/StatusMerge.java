@@ -27,6 +27,9 @@ public final class StatusMerge {
    */
   public static final Set<String> PARENT_KINDS = Set.of("InferencePool", "XBackend");
 
+  /** The most {@code parents} entries the InferencePool and XBackend schemas accept. */
+  static final int MAX_PARENTS = 32;
+
   /** Policy kinds whose status is a list of ancestors shared with other controllers. */
   public static final Set<String> POLICY_KINDS = Set.of("BackendTLSPolicy");
 
@@ -67,6 +70,10 @@ public final class StatusMerge {
       }
       if (desired != null) {
         for (JsonNode entry : desired.path(listField)) {
+          if (PARENT_KINDS.contains(kind) && parents.size() >= MAX_PARENTS) {
+            // The schema caps the list; a longer one would be refused and retried forever.
+            break;
+          }
           ObjectNode ours = entry.deepCopy();
           JsonNode before = findParent(liveParents, refField, entry.path(refField), controllerName);
           keepTransitionTimes(ours.path("conditions"), before == null ? null : before.path("conditions"));

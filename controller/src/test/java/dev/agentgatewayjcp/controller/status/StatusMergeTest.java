@@ -96,5 +96,15 @@ class StatusMergeTest {
     // The Inference Extension's placeholder means nothing on an XBackend: it is someone's entry.
     JsonNode placeholder = json("{'parents': [{'parentRef': {'kind': 'Status', 'name': 'default'}, 'conditions': []}]}");
     assertThat(StatusMerge.merge("XBackend", placeholder, desired, US).path("parents")).hasSize(2);
+
+    // The schema allows 32 entries: other controllers' come first, ours fill what is left.
+    StringBuilder many = new StringBuilder("{'parents': [");
+    for (int i = 0; i < 40; i++) {
+      many.append(i == 0 ? "" : ",").append("{'parentRef': {'name': 'gw-").append(i)
+          .append("'}, 'controllerName': '").append(US).append("', 'conditions': []}");
+    }
+    JsonNode capped = StatusMerge.merge("XBackend", live, json(many + "]}"), US);
+    assertThat(capped.path("parents")).hasSize(32);
+    assertThat(capped.path("parents").get(0).path("controllerName").asText()).isEqualTo("istio.io/mesh-controller");
   }
 }
