@@ -8,7 +8,11 @@
 #   - an XBackend (gateway.networking.x-k8s.io) with inline TLS does the same;
 #   - a BackendTLSPolicy whose SAN the certificate lacks fails, and so does an XBackend that
 #     trusts only the system roots (the test CA is not one), so verification is real;
-#   - an ExternalName Service on 443 without TLS configured is refused, not sent plaintext.
+#   - an ExternalName Service on 443 without TLS configured is refused, not sent plaintext;
+#   - against a second provider that requires a client certificate from the test CA, the
+#     Gateway's backend client certificate (spec.tls.backend.clientCertificateRef) is presented
+#     through an ExternalName Service with a BackendTLSPolicy and through an XBackend with
+#     tls.mode ServerOnly, while an XBackend with ClientAndServer presents its own.
 #
 # Usage: AGENTGATEWAY_BIN=/path/to/agentgateway scripts/e2e-egress.sh
 # (build the jar first: mvn -B -q -DskipTests package)
@@ -45,13 +49,24 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localh
 printf 'subjectAltName=DNS:localhost\n' > "$work/san.ext"
 openssl x509 -req -in "$work/provider.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
   -extfile "$work/san.ext" -out "$work/provider.crt" 2> /dev/null
+# Client certificates from the same CA: the Gateway's, and one XBackend's own. They need X.509
+# v3 (an extension): the proxy refuses a version 1 certificate, and every TLS backend with it.
+printf 'extendedKeyUsage=clientAuth\n' > "$work/client.ext"
+for client in gateway partner; do
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$client-client" \
+    -keyout "$work/$client.key" -out "$work/$client.csr" 2> /dev/null
+  openssl x509 -req -in "$work/$client.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
+    -extfile "$work/client.ext" -out "$work/$client.crt" 2> /dev/null
+done
 
 cat > "$work/provider.py" <<'PY'
 import http.server, ssl, sys
 seen = {"sni": None}
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        body = ("provider says hello; sni=%s path=%s\n" % (seen["sni"], self.path)).encode()
+        peer = self.connection.getpeercert() or {}
+        client = dict(x[0] for x in peer.get("subject", ())).get("commonName")
+        body = ("provider says hello; sni=%s path=%s client=%s\n" % (seen["sni"], self.path, client)).encode()
         self.send_response(200)
         self.send_header("content-type", "text/plain")
         self.send_header("content-length", str(len(body)))
@@ -59,6 +74,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+if len(sys.argv) > 4:
+    # This provider insists on a client certificate issued by the given CA.
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(sys.argv[4])
 def sni(sock, name, c):
     seen["sni"] = name
 ctx.sni_callback = sni
@@ -68,9 +87,12 @@ server.serve_forever()
 PY
 python3 "$work/provider.py" "$work/provider.crt" "$work/provider.key" 9443 > "$work/provider.log" 2>&1 &
 pids+=($!)
+python3 "$work/provider.py" "$work/provider.crt" "$work/provider.key" 9444 "$work/ca.crt" > "$work/provider-mtls.log" 2>&1 &
+pids+=($!)
 
 mkdir -p "$work/config"
 indented_ca="$(sed 's/^/    /' "$work/ca.crt")"
+indent() { sed 's/^/    /' "$1"; }
 cat > "$work/config/egress.yaml" <<YAML
 apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
@@ -83,6 +105,9 @@ metadata: {name: egress, namespace: default}
 spec:
   gatewayClassName: agentgateway-jcp
   listeners: [{name: http, port: 8080, protocol: HTTP}]
+  tls:
+    backend:
+      clientCertificateRef: {name: gateway-client}
 ---
 apiVersion: v1
 kind: Service
@@ -105,6 +130,71 @@ spec:
     backendRefs: [{group: gateway.networking.x-k8s.io, kind: XBackend, name: provider-system-roots}]
   - matches: [{path: {type: PathPrefix, value: /no-tls}}]
     backendRefs: [{name: provider-443, port: 443}]
+  - matches: [{path: {type: PathPrefix, value: /mtls-externalname}}]
+    backendRefs: [{name: provider-mtls, port: 9444}]
+  - matches: [{path: {type: PathPrefix, value: /mtls-xbackend}}]
+    backendRefs: [{group: gateway.networking.x-k8s.io, kind: XBackend, name: provider-mtls}]
+  - matches: [{path: {type: PathPrefix, value: /mtls-own}}]
+    backendRefs: [{group: gateway.networking.x-k8s.io, kind: XBackend, name: provider-mtls-own}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: provider-mtls, namespace: default}
+spec: {type: ExternalName, externalName: localhost}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata: {name: provider-mtls, namespace: default}
+spec:
+  targetRefs: [{group: '', kind: Service, name: provider-mtls}]
+  validation:
+    caCertificateRefs: [{group: '', kind: ConfigMap, name: test-ca}]
+    hostname: localhost
+---
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackend
+metadata: {name: provider-mtls, namespace: default}
+spec:
+  type: ExternalHostname
+  externalHostname: {hostname: localhost}
+  port: {port: 9444}
+  tls:
+    mode: ServerOnly
+    validation:
+      caCertificateRefs: [{group: '', kind: ConfigMap, name: test-ca}]
+---
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackend
+metadata: {name: provider-mtls-own, namespace: default}
+spec:
+  type: ExternalHostname
+  externalHostname: {hostname: localhost}
+  port: {port: 9444}
+  tls:
+    mode: ClientAndServer
+    clientCertificateRef: {name: partner-client}
+    validation:
+      caCertificateRefs: [{group: '', kind: ConfigMap, name: test-ca}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: gateway-client, namespace: default}
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+$(indent "$work/gateway.crt")
+  tls.key: |
+$(indent "$work/gateway.key")
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: partner-client, namespace: default}
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+$(indent "$work/partner.crt")
+  tls.key: |
+$(indent "$work/partner.key")
 ---
 apiVersion: v1
 kind: Service
@@ -208,5 +298,25 @@ ok "an XBackend that trusts only the system roots rejects the test CA's certific
 code="$(request /no-tls/v1/models)"
 [[ "$code" == "500" ]] || fail "ExternalName on 443 without TLS got $code, expected 500"
 ok "an ExternalName Service on 443 without a BackendTLSPolicy is refused (500), nothing sent in plaintext"
+
+# The provider that requires a client certificate refuses a client without one.
+if curl -s -m 5 --cacert "$work/ca.crt" -o /dev/null https://localhost:9444/ 2> /dev/null; then
+  fail "the mTLS provider accepted a client without a certificate"
+fi
+
+code="$(request /mtls-externalname/v1/models)"
+[[ "$code" == "200" ]] || fail "ExternalName + BackendTLSPolicy to an mTLS provider: got $code, expected 200: $(cat "$work/body")"
+grep -q "client=gateway-client" "$work/body" || fail "unexpected provider answer: $(cat "$work/body")"
+ok "ExternalName Service + BackendTLSPolicy: the Gateway's backend client certificate is presented"
+
+code="$(request /mtls-xbackend/v1/models)"
+[[ "$code" == "200" ]] || fail "XBackend ServerOnly to an mTLS provider: got $code, expected 200: $(cat "$work/body")"
+grep -q "client=gateway-client" "$work/body" || fail "unexpected provider answer: $(cat "$work/body")"
+ok "XBackend with tls.mode ServerOnly: the Gateway's backend client certificate is presented"
+
+code="$(request /mtls-own/v1/models)"
+[[ "$code" == "200" ]] || fail "XBackend ClientAndServer to an mTLS provider: got $code, expected 200: $(cat "$work/body")"
+grep -q "client=partner-client" "$work/body" || fail "unexpected provider answer: $(cat "$work/body")"
+ok "XBackend with tls.mode ClientAndServer presents its own certificate, not the Gateway's"
 
 echo "e2e egress: $passed passed, 0 failed"

@@ -1,5 +1,7 @@
 package dev.agentgatewayjcp.translator;
 
+import dev.agentgatewayjcp.api.gatewayx.XBackend;
+import dev.agentgatewayjcp.api.gatewayx.XBackendStatus;
 import dev.agentgatewayjcp.api.inference.InferencePool;
 import dev.agentgatewayjcp.api.inference.InferencePoolStatus;
 import dev.agentgatewayjcp.api.istio.AuthorizationPolicy;
@@ -8,6 +10,7 @@ import dev.agentgatewayjcp.api.istio.RequestAuthentication;
 import dev.agentgatewayjcp.translator.address.AddressTranslation;
 import dev.agentgatewayjcp.translator.address.AddressTranslator;
 import dev.agentgatewayjcp.translator.backend.InferencePools;
+import dev.agentgatewayjcp.translator.backend.XBackends;
 import dev.agentgatewayjcp.translator.gateway.GatewayClassTranslator;
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslation;
 import dev.agentgatewayjcp.translator.gateway.GatewayTranslator;
@@ -181,6 +184,13 @@ public final class Translator {
         policies.add(InferencePools.translate(ctx, pool));
       } catch (RuntimeException e) {
         diagnostics.add(failure(pool, e));
+      }
+    }
+    for (XBackend xb : ctx.list(InputKind.XBACKEND)) {
+      try {
+        policies.add(XBackends.translate(ctx, xb));
+      } catch (RuntimeException e) {
+        diagnostics.add(failure(xb, e));
       }
     }
     return assemble(ctx, gateways, routes, security, policies, addresses, statuses, diagnostics);
@@ -383,6 +393,10 @@ public final class Translator {
       warnings(ref, "", ps.getAncestors().get(0).getConditions(), out);
     } else if (status instanceof InferencePoolStatus ps) {
       for (InferencePoolStatus.Parent p : ps.parents) {
+        warnings(ref, "parent " + p.parentRef.name + ": ", p.conditions, out);
+      }
+    } else if (status instanceof XBackendStatus xs) {
+      for (XBackendStatus.Parent p : xs.parents) {
         warnings(ref, "parent " + p.parentRef.name + ": ", p.conditions, out);
       }
     } else if (status instanceof IstioStatus is) {

@@ -55,7 +55,7 @@ public final class KubernetesInputSource implements AutoCloseable {
   /** Kinds of optional CRDs, and what is off without them (routes to them get BackendNotFound). */
   private static final java.util.Map<String, String> OPTIONAL_FEATURES =
       java.util.Map.of(
-          InputKind.XBACKEND.kind(), "egress backendRefs to XBackend (gateway.networking.x-k8s.io)",
+          InputKind.XBACKEND.kind(), "egress backendRefs to XBackend (gateway.networking.x-k8s.io) and XBackend status",
           InputKind.INFERENCE_POOL.kind(), "backendRefs to InferencePool (inference.networking.k8s.io) and pool status");
 
   public KubernetesInputSource(KubernetesClient client, InputStore store) {

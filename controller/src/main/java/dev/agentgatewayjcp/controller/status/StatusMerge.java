@@ -23,9 +23,12 @@ public final class StatusMerge {
 
   /**
    * Other kinds whose status is a shared {@code parents} list of {@code parentRef} entries (the
-   * Inference Extension's InferencePool).
+   * Inference Extension's InferencePool, Gateway API's XBackend).
    */
-  public static final Set<String> PARENT_KINDS = Set.of("InferencePool");
+  public static final Set<String> PARENT_KINDS = Set.of("InferencePool", "XBackend");
+
+  /** The most {@code parents} entries the InferencePool and XBackend schemas accept. */
+  static final int MAX_PARENTS = 32;
 
   /** Policy kinds whose status is a list of ancestors shared with other controllers. */
   public static final Set<String> POLICY_KINDS = Set.of("BackendTLSPolicy");
@@ -63,7 +66,7 @@ public final class StatusMerge {
         // The Inference Extension creates a pool with a placeholder parent (kind Status, name
         // default) meaning "no controller has reported yet"; it goes once we report.
         boolean placeholder =
-            PARENT_KINDS.contains(kind)
+            "InferencePool".equals(kind)
                 && desired != null
                 && "Status".equals(entry.path(refField).path("kind").asText())
                 && "default".equals(entry.path(refField).path("name").asText());
@@ -80,6 +83,10 @@ public final class StatusMerge {
         }
       }
       for (JsonNode entry : wanted) {
+        if (PARENT_KINDS.contains(kind) && parents.size() >= MAX_PARENTS) {
+          // The schema caps the list; a longer one would be refused and retried forever.
+          break;
+        }
         parents.add(withTransitionTimesOf(entry, null));
       }
       ObjectNode result = liveStatus;

@@ -92,4 +92,48 @@ class StatusMergeTest {
     assertThat(merged.path("parents")).extracting(p -> p.path("parentRef").path("name").asText())
         .containsExactly("peer", "b", "c");
   }
+
+  @Test
+  void xbackendParentsOfOtherControllersSurviveAndOursKeepTransitionTimes() throws Exception {
+    // Istio reports a mesh parent (kind XBackend) and its Gateways; only our entries are ours.
+    JsonNode live = json("""
+        {'parents': [
+          {'parentRef': {'group': 'gateway.networking.x-k8s.io', 'kind': 'XBackend', 'name': 'xb'},
+           'controllerName': 'istio.io/mesh-controller', 'conditions': []},
+          {'parentRef': {'group': 'gateway.networking.k8s.io', 'kind': 'Gateway', 'namespace': 'ns', 'name': 'gw'},
+           'controllerName': '%s', 'conditions': [
+             {'type': 'Accepted', 'status': 'True', 'reason': 'Accepted', 'lastTransitionTime': '2025-01-01T00:00:00Z'}]},
+          {'parentRef': {'group': 'gateway.networking.k8s.io', 'kind': 'Gateway', 'namespace': 'ns', 'name': 'old'},
+           'controllerName': '%s', 'conditions': []}]}
+        """.formatted(US, US));
+    JsonNode desired = json("""
+        {'parents': [
+          {'parentRef': {'group': 'gateway.networking.k8s.io', 'kind': 'Gateway', 'namespace': 'ns', 'name': 'gw'},
+           'controllerName': '%s', 'conditions': [
+             {'type': 'Accepted', 'status': 'True', 'reason': 'Accepted', 'lastTransitionTime': '2026-01-01T00:00:00Z'}]}]}
+        """.formatted(US));
+    JsonNode merged = StatusMerge.merge("XBackend", live, desired, US);
+    assertThat(merged.path("parents")).hasSize(2);
+    assertThat(merged.path("parents").get(0).path("controllerName").asText()).isEqualTo("istio.io/mesh-controller");
+    assertThat(merged.path("parents").get(1).path("parentRef").path("name").asText()).isEqualTo("gw");
+    assertThat(merged.path("parents").get(1).path("conditions").get(0).path("lastTransitionTime").asText())
+        .isEqualTo("2025-01-01T00:00:00Z");
+
+    // No route of ours uses it any more: our entries go, the list goes when it is empty.
+    assertThat(StatusMerge.merge("XBackend", live, null, US).path("parents")).hasSize(1);
+    assertThat(StatusMerge.merge("XBackend", json("{}"), null, US).has("parents")).isFalse();
+    // The Inference Extension's placeholder means nothing on an XBackend: it is someone's entry.
+    JsonNode placeholder = json("{'parents': [{'parentRef': {'kind': 'Status', 'name': 'default'}, 'conditions': []}]}");
+    assertThat(StatusMerge.merge("XBackend", placeholder, desired, US).path("parents")).hasSize(2);
+
+    // The schema allows 32 entries: other controllers' come first, ours fill what is left.
+    StringBuilder many = new StringBuilder("{'parents': [");
+    for (int i = 0; i < 40; i++) {
+      many.append(i == 0 ? "" : ",").append("{'parentRef': {'name': 'gw-").append(i)
+          .append("'}, 'controllerName': '").append(US).append("', 'conditions': []}");
+    }
+    JsonNode capped = StatusMerge.merge("XBackend", live, json(many + "]}"), US);
+    assertThat(capped.path("parents")).hasSize(32);
+    assertThat(capped.path("parents").get(0).path("controllerName").asText()).isEqualTo("istio.io/mesh-controller");
+  }
 }

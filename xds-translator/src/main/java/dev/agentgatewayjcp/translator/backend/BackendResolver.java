@@ -2,7 +2,10 @@ package dev.agentgatewayjcp.translator.backend;
 
 import dev.agentgatewayjcp.api.gatewayx.XBackend;
 import dev.agentgatewayjcp.api.inference.InferencePool;
+import com.google.protobuf.ByteString;
+import dev.agentgatewayjcp.api.resource.BackendPolicySpec;
 import dev.agentgatewayjcp.api.resource.BackendReference;
+import dev.agentgatewayjcp.api.resource.Resource;
 import dev.agentgatewayjcp.translator.output.XdsResource;
 import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
 import java.util.List;
@@ -58,6 +61,30 @@ public final class BackendResolver {
   private BackendResolver() {}
 
   /**
+   * A backend resource as one Gateway's proxies get it: a static Backend whose inlined TLS
+   * names no client certificate of its own presents the Gateway's backend client certificate
+   * ({@code spec.tls.backend.clientCertificateRef}), as BackendTLSPolicies on Services do.
+   * Backends with {@code tls.mode: ClientAndServer} keep their own certificate; anything else is
+   * returned as is.
+   *
+   * @param certificate the Gateway's PEM certificate and key, or null when it has none
+   */
+  public static XdsResource forGateway(XdsResource resource, ByteString[] certificate) {
+    if (certificate == null || !(resource.message() instanceof Resource r) || !r.hasBackend()
+        || r.getBackend().getInlinePoliciesList().stream()
+            .noneMatch(p -> p.hasBackendTls() && p.getBackendTls().getCert().isEmpty())) {
+      return resource;
+    }
+    Resource.Builder out = r.toBuilder();
+    for (BackendPolicySpec.Builder p : out.getBackendBuilder().getInlinePoliciesBuilderList()) {
+      if (p.hasBackendTls() && p.getBackendTls().getCert().isEmpty()) {
+        p.getBackendTlsBuilder().setCert(certificate[0]).setKey(certificate[1]);
+      }
+    }
+    return XdsResource.of(resource.name(), out.build());
+  }
+
+  /**
    * Resolves a reference made by a route of {@code routeKind} in {@code routeNamespace}.
    *
    * @param group the reference group; null or empty means core
@@ -75,7 +102,7 @@ public final class BackendResolver {
     String g = group == null ? "" : group;
     String k = kind == null ? "Service" : kind;
     if (XBackend.GROUP.equals(g) && "XBackend".equals(k)) {
-      return ExternalBackends.xbackend(ctx, routeKind, routeNamespace, name, namespace, port);
+      return XBackends.resolve(ctx, routeKind, routeNamespace, name, namespace, port);
     }
     if (InferencePool.GROUP.equals(g) && "InferencePool".equals(k)) {
       return InferencePools.resolve(ctx, routeKind, routeNamespace, name, namespace, port);

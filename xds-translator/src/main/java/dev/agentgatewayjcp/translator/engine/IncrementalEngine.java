@@ -20,6 +20,8 @@ import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslation;
 import dev.agentgatewayjcp.translator.policy.BackendTlsPolicyTranslator;
 import dev.agentgatewayjcp.translator.policy.PlacedTranslation;
 import dev.agentgatewayjcp.translator.backend.InferencePools;
+import dev.agentgatewayjcp.translator.backend.XBackends;
+import dev.agentgatewayjcp.api.gatewayx.XBackend;
 import dev.agentgatewayjcp.api.inference.InferencePool;
 import dev.agentgatewayjcp.translator.policy.SecurityPolicies;
 import dev.agentgatewayjcp.translator.route.GrpcRouteTranslator;
@@ -72,8 +74,8 @@ public final class IncrementalEngine {
     CLASS,
     SERVICE,
     /**
-     * One BackendTLSPolicy or InferencePool report; placed on Gateways once routes have said
-     * which Services they use.
+     * One BackendTLSPolicy, InferencePool or XBackend report; placed on Gateways once routes
+     * have said which Services (and XBackends) they use.
      */
     BACKEND_TLS_POLICY,
     GATEWAY,
@@ -159,7 +161,12 @@ public final class IncrementalEngine {
       if (map == null) {
         return;
       }
-      resourcesBefore.computeIfAbsent(gw, k -> new HashMap<>()).putIfAbsent(name, map.get(name));
+      // Not putIfAbsent: a name absent before the step maps to null, which putIfAbsent would
+      // overwrite on a second touch, hiding the addition from the delta.
+      Map<String, XdsResource> before = resourcesBefore.computeIfAbsent(gw, k -> new HashMap<>());
+      if (!before.containsKey(name)) {
+        before.put(name, map.get(name));
+      }
       touchedGateways.add(gw);
       if (value == null) {
         map.remove(name);
@@ -320,6 +327,9 @@ public final class IncrementalEngine {
     } else if (kind == InputKind.INFERENCE_POOL) {
       // A pool is both an address (its synthetic Service) and a placed report (its status).
       return List.of(NodeKind.SERVICE, NodeKind.BACKEND_TLS_POLICY);
+    } else if (kind == InputKind.XBACKEND) {
+      // An XBackend's report (its status) is placed like a policy; routes read its config.
+      return List.of(NodeKind.BACKEND_TLS_POLICY);
     }
     return List.of();
   }
@@ -517,8 +527,10 @@ public final class IncrementalEngine {
     // Routes read only a Gateway's listeners. Comparing those (which carry no timestamps)
     // rather than the whole translation keeps a wall clock from re-running every route of a
     // Gateway whose status was merely re-stamped.
+    // The backend client certificate counts too: routes inline it into their static Backends.
     boolean listenersChanged =
-        before == null || now == null || !before.listeners().equals(now.listeners());
+        before == null || now == null || !before.listeners().equals(now.listeners())
+            || !Objects.equals(before.backendClientCertificate(), now.backendClientCertificate());
     Set<Node> readers = gatewayReaders.get(key);
     if (readers != null && listenersChanged) {
       dirtyRoutes.addAll(readers);
@@ -656,10 +668,13 @@ public final class IncrementalEngine {
     Diagnostic failure = null;
     if (policy != null) {
       try {
-        now =
-            policy instanceof InferencePool pool
-                ? InferencePools.translate(ctx, pool)
-                : BackendTlsPolicyTranslator.translate(ctx, (BackendTLSPolicy) policy);
+        if (policy instanceof InferencePool pool) {
+          now = InferencePools.translate(ctx, pool);
+        } else if (policy instanceof XBackend xb) {
+          now = XBackends.translate(ctx, xb);
+        } else {
+          now = BackendTlsPolicyTranslator.translate(ctx, (BackendTLSPolicy) policy);
+        }
       } catch (RuntimeException e) {
         failure = Translator.failure(policy, e);
       }

@@ -7,8 +7,9 @@ import java.util.function.Function;
 
 /**
  * PlacedTranslation is an object translated independently of the Gateways (a BackendTLSPolicy,
- * an InferencePool's status) whose resources and status depend on which Gateways' routes use
- * the Service addresses it names; the translator places it once routes are known.
+ * an InferencePool's or an XBackend's status) whose resources and status depend on which
+ * Gateways' routes use the Service addresses it names (for an XBackend, the usage key routes
+ * record); the translator places it once routes are known.
  */
 public interface PlacedTranslation {
 

@@ -30,6 +30,19 @@ public final class ReferenceGrants {
       String toKind,
       String toNamespace,
       String toName) {
+    return allows(ctx, GATEWAY_GROUP, fromKind, fromNamespace, toGroup, toKind, toNamespace, toName);
+  }
+
+  /** As {@link #allows}, for a referring object of another group (an XBackend, say). */
+  public static boolean allows(
+      TranslationContext ctx,
+      String fromGroup,
+      String fromKind,
+      String fromNamespace,
+      String toGroup,
+      String toKind,
+      String toNamespace,
+      String toName) {
     if (Objects.equals(fromNamespace, toNamespace)) {
       return true;
     }
@@ -41,7 +54,7 @@ public final class ReferenceGrants {
       }
       boolean fromMatches = false;
       for (ReferenceGrantFrom from : grant.getSpec().getFrom()) {
-        if (GATEWAY_GROUP.equals(from.getGroup())
+        if (fromGroup.equals(from.getGroup())
             && fromKind.equals(from.getKind())
             && fromNamespace.equals(from.getNamespace())) {
           fromMatches = true;

@@ -125,7 +125,8 @@ public final class L4RouteTranslator {
         attachments.add(new RouteTranslation.ListenerAttachment(listener.gateway(), listener.name()));
         TreeMap<String, XdsResource> out = resources.computeIfAbsent(listener.gateway(), k -> new TreeMap<>());
         addresses.computeIfAbsent(listener.gateway(), k -> new TreeSet<>()).addAll(problems.serviceAddresses());
-        problems.backendResources().forEach(r -> out.put(r.name(), r));
+        var certificate = RouteAssembler.backendClientCertificate(gateways.get(listener.gateway()));
+        problems.backendResources().forEach(r -> out.put(r.name(), BackendResolver.forGateway(r, certificate)));
         for (int i = 0; i < rules.size(); i++) {
           String key = keyBase + "." + RouteAssembler.pad(i) + "." + kindTag + "." + listener.name();
           RouteName.Builder routeName = RouteName.newBuilder().setKind(kind).setName(name).setNamespace(ns);

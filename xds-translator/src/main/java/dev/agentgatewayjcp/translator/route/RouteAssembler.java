@@ -1,5 +1,8 @@
 package dev.agentgatewayjcp.translator.route;
 
+import com.google.protobuf.ByteString;
+import dev.agentgatewayjcp.translator.backend.BackendResolver;
+
 import dev.agentgatewayjcp.api.resource.Resource;
 import dev.agentgatewayjcp.api.resource.Route;
 import dev.agentgatewayjcp.api.resource.RouteName;
@@ -78,7 +81,7 @@ final class RouteAssembler {
         }
       }
     }
-    return assemble(ctx, route, hostnames, parents, outputs, rules.size(), problems, perMatch);
+    return assemble(ctx, route, hostnames, parents, outputs, rules.size(), problems, perMatch, gateways);
   }
 
   /**
@@ -95,7 +98,8 @@ final class RouteAssembler {
       List<RuleOutput> rules,
       int ruleCount,
       RouteProblems problems,
-      boolean perMatch) {
+      boolean perMatch,
+      Map<GatewayKey, GatewayTranslation> gateways) {
     String kind = route.getKind();
     String ns = route.getMetadata().getNamespace();
     String name = route.getMetadata().getName();
@@ -127,7 +131,8 @@ final class RouteAssembler {
         addresses
             .computeIfAbsent(listener.gateway(), k -> new TreeSet<>())
             .addAll(problems.serviceAddresses());
-        problems.backendResources().forEach(r -> out.put(r.name(), r));
+        ByteString[] certificate = backendClientCertificate(gateways.get(listener.gateway()));
+        problems.backendResources().forEach(r -> out.put(r.name(), BackendResolver.forGateway(r, certificate)));
         for (RuleOutput rule : rules) {
           if (perMatch) {
             for (int m = 0; m < rule.matches().size(); m++) {
@@ -264,5 +269,11 @@ final class RouteAssembler {
       return digits;
     }
     return "0".repeat(width - digits.length()) + digits;
+  }
+
+  /** The PEM certificate and key a Gateway's proxies present to TLS backends, or null. */
+  static ByteString[] backendClientCertificate(GatewayTranslation gateway) {
+    var c = gateway == null ? null : gateway.backendClientCertificate();
+    return c == null ? null : new ByteString[] {c.cert(), c.key()};
   }
 }

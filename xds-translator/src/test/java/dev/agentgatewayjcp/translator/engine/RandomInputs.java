@@ -278,18 +278,22 @@ final class RandomInputs {
   }
 
   private String xbackend() {
-    String tls = switch (random.nextInt(4)) {
+    String tls = switch (random.nextInt(6)) {
       case 0 -> "";
       case 1 -> "  tls: {mode: None}\n";
+      // Mutual TLS with a certificate Secret that may be missing, and a contradiction.
+      case 4 -> "  tls: {mode: ClientAndServer, clientCertificateRef: {name: cert-%d}}\n".formatted(random.nextInt(3));
+      case 5 -> "  tls: {mode: ClientAndServer}\n";
       case 2 -> "  tls: {mode: ServerOnly, validation: {caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca-%d}], hostname: a.example.com}}\n"
           .formatted(random.nextInt(2));
       default -> "  tls: {mode: ServerOnly}\n";
     };
     return ("apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XBackend\n"
             + "metadata: {name: xb-%d, namespace: %s}\n"
-            + "spec:\n  type: ExternalHostname\n  externalHostname: {hostname: %s}\n  port: {port: %d}\n%s")
+            + "spec:\n  type: ExternalHostname\n  externalHostname: {hostname: %s}\n  port: {port: %d}\n%s%s")
         .formatted(random.nextInt(3), ns(), pick(new String[] {"api.example.com", "x.svc.cluster.local"}),
-            pick(new Integer[] {443, 8080}), tls);
+            pick(new Integer[] {443, 8080}), tls,
+            chance(20) ? "  protocol: %s\n".formatted(pick(new String[] {"HTTP2", "MCP", "SPDY"})) : "");
   }
 
   private String inferencePool() {
