@@ -78,7 +78,13 @@ final class ControllerProcess implements AutoCloseable {
     }
     Process process = builder.command(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ControllerProcess started = new ControllerProcess(kind, xdsPort, process);
-    started.awaitPort(Duration.ofSeconds(120), log);
+    try {
+      started.awaitPort(Duration.ofSeconds(120), log);
+    } catch (IOException | InterruptedException e) {
+      // A controller that never listened must not outlive the round and skew the next one.
+      process.destroyForcibly();
+      throw e;
+    }
     return started;
   }
 
