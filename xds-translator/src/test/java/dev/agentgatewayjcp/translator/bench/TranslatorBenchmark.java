@@ -28,8 +28,8 @@ import java.util.Random;
  * and 40k existing routes (incremental engine), a full translation of 5k routes, and retained
  * heap per route. It is a plain main class, not a test, so the build never runs it.
  *
- * <p>Run: {@code mvn -q -o exec:java -pl xds-translator -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.agentgatewayjcp.translator.bench.TranslatorBenchmark}
+ * <p>Run it as docs/performance.md (section Translator) shows: compile both modules in one reactor
+ * run, then start this class with {@code java -cp} over their target directories.
  */
 public final class TranslatorBenchmark {
 
