@@ -1,0 +1,24 @@
+//go:build conformance
+
+// Package inference runs the upstream Gateway API Inference Extension
+// conformance suite (sigs.k8s.io/gateway-api-inference-extension/conformance,
+// unmodified) against the cluster in KUBECONFIG. It is a module of its own so
+// that the inference extension's dependencies do not move the versions the
+// Gateway API suite in ../suite is built with, and it is behind the
+// "conformance" build tag so that a plain `go test ./...` does not start it.
+//
+//	KUBECONFIG=... go test -tags conformance -count=1 -v . -args \
+//	  -gateway-class=<our class> -report-output=<file> ...
+//
+// conformance/scripts/run-inference-suite.sh sets everything up.
+package inference
+
+import (
+	"testing"
+
+	"sigs.k8s.io/gateway-api-inference-extension/conformance"
+)
+
+func TestInferenceConformance(t *testing.T) {
+	conformance.RunConformance(t)
+}
