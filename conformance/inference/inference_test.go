@@ -6,6 +6,8 @@
 // that the inference extension's dependencies do not move the versions the
 // Gateway API suite in ../suite is built with, and it is behind the
 // "conformance" build tag so that a plain `go test ./...` does not start it.
+// go.mod raises sigs.k8s.io/gateway-api to the version whose CRDs the cluster
+// gets (as in ../go.mod): the suite refuses CRDs of another version.
 //
 //	KUBECONFIG=... go test -tags conformance -count=1 -v . -args \
 //	  -gateway-class=<our class> -report-output=<file> ...
