@@ -17,6 +17,8 @@
 #
 # Environment:
 #   CONFORMANCE_SUITE       gateway (default) or inference
+#   CONFORMANCE_LWEPP_PATCH=1  inference only: build the suite's endpoint picker
+#                           with conformance/inference/lwepp-full-duplex.patch
 #   AGENTGATEWAY_BIN        agentgateway v1.4.1 binary (required; without it the
 #                           run is skipped and the script exits 0)
 #   CONFORMANCE_REPORT      report YAML to write (default:
@@ -110,9 +112,26 @@ if [[ "$suite" == inference ]]; then
   # The suite's endpoint picker: the inference extension's lightweight EPP,
   # at the version conformance/inference/go.mod requires.
   lwepp_bin="${XDG_CACHE_HOME:-$HOME/.cache}/agentgateway-jcp/lwepp"
-  echo "== conformance: building the endpoint picker (lwepp) from the inference extension module"
   mkdir -p "$(dirname "$lwepp_bin")"
-  (cd "$conf/inference" && go build -o "$lwepp_bin" sigs.k8s.io/gateway-api-inference-extension/cmd/lwepp)
+  if [[ "${CONFORMANCE_LWEPP_PATCH:-}" == 1 ]]; then
+    # lwepp v1.6.0 answers body chunks without a streamed body mutation, so
+    # a proxy that streams bodies through the picker full-duplex (agentgateway
+    # does for InferencePools) forwards no body at all; fixed upstream after
+    # v1.6.0. This builds lwepp with our small patch for that (see
+    # conformance/inference/lwepp-full-duplex.patch and docs/conformance/README.md).
+    echo "== conformance: building the endpoint picker (lwepp) with lwepp-full-duplex.patch"
+    patch_dir=$(mktemp -d)
+    cp -r "$(cd "$conf/inference" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api-inference-extension)" "$patch_dir/gie"
+    chmod -R u+w "$patch_dir/gie"
+    (cd "$patch_dir/gie" && patch -s -p1 <"$conf/inference/lwepp-full-duplex.patch")
+    cp "$conf/inference/go.mod" "$conf/inference/go.sum" "$patch_dir/"
+    (cd "$patch_dir" && go mod edit -replace "sigs.k8s.io/gateway-api-inference-extension=$patch_dir/gie")
+    (cd "$conf/inference" && go build -modfile="$patch_dir/go.mod" -o "$lwepp_bin" sigs.k8s.io/gateway-api-inference-extension/cmd/lwepp)
+    rm -rf "$patch_dir"
+  else
+    echo "== conformance: building the endpoint picker (lwepp) from the inference extension module"
+    (cd "$conf/inference" && go build -o "$lwepp_bin" sigs.k8s.io/gateway-api-inference-extension/cmd/lwepp)
+  fi
   export AGJCP_IMAGE_MAP="registry.k8s.io/gateway-api-inference-extension/lwepp=$lwepp_bin${AGJCP_IMAGE_MAP:+,$AGJCP_IMAGE_MAP}"
 fi
 
