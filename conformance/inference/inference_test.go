@@ -6,8 +6,10 @@
 // that the inference extension's dependencies do not move the versions the
 // Gateway API suite in ../suite is built with, and it is behind the
 // "conformance" build tag so that a plain `go test ./...` does not start it.
-// go.mod raises sigs.k8s.io/gateway-api to the version whose CRDs the cluster
-// gets (as in ../go.mod): the suite refuses CRDs of another version.
+// It keeps sigs.k8s.io/gateway-api at v1.6.1, the version the inference suite
+// requires: with v1.6.3 the suite cannot write its report ("the test suite is
+// currently running"), and the cluster gets v1.6.1 CRDs for this suite
+// because the suite refuses CRDs of another version.
 //
 //	KUBECONFIG=... go test -tags conformance -count=1 -v . -args \
 //	  -gateway-class=<our class> -report-output=<file> ...

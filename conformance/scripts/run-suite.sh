@@ -11,8 +11,9 @@
 #
 # With CONFORMANCE_SUITE=inference (what run-inference-suite.sh sets) it runs
 # the Gateway API Inference Extension suite instead (module
-# conformance/inference): it also installs the InferencePool CRDs before the
-# controller starts and maps the endpoint picker image (lwepp) to a binary
+# conformance/inference): it installs the Gateway API CRDs of the version that
+# suite is built with (v1.6.1) and the InferencePool CRDs before the
+# controller starts, and maps the endpoint picker image (lwepp) to a binary
 # built from the inference extension's Go module.
 #
 # Environment:
@@ -138,8 +139,20 @@ fi
 echo "== conformance: cluster with the virtual-kubelet node ($run_dir)"
 export AGJCP_IMAGE_MAP="$proxy_image=$AGENTGATEWAY_BIN${AGJCP_IMAGE_MAP:+,$AGJCP_IMAGE_MAP}"
 export KUBECONFIG
-KUBECONFIG=$(cd "$conf" && go run ./cmd/devcluster up -node)
-kubectl="$(cd "$conf" && go run ./cmd/devcluster bindir)/kubectl"
+if [[ "$suite" == inference ]]; then
+  # The Gateway API CRDs of the version the inference suite is built with
+  # (conformance/inference/go.mod): it refuses CRDs of another version.
+  KUBECONFIG=$(cd "$conf" && go run ./cmd/devcluster up -node -crds none)
+  kubectl="$(cd "$conf" && go run ./cmd/devcluster bindir)/kubectl"
+  gw_dir=$(cd "$conf/inference" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)
+  echo "== conformance: Gateway API CRDs $(basename "$gw_dir") (experimental) for the inference suite"
+  gw_crds=$("$kubectl" apply --server-side --force-conflicts -k "$gw_dir/config/crd/experimental" -o name | grep customresourcedefinition)
+  # shellcheck disable=SC2086
+  "$kubectl" wait --for=condition=Established --timeout=120s $gw_crds >/dev/null
+else
+  KUBECONFIG=$(cd "$conf" && go run ./cmd/devcluster up -node)
+  kubectl="$(cd "$conf" && go run ./cmd/devcluster bindir)/kubectl"
+fi
 
 if [[ "$suite" == inference ]]; then
   # Before the controller starts: it turns the InferencePool feature on only
@@ -235,6 +248,11 @@ mkdir -p "$(dirname "$report")"
 status=0
 proxy_version=$("$AGENTGATEWAY_BIN" --version 2>/dev/null | sed -n 's/.*"version": "\(.*\)".*/\1/p')
 if [[ "$suite" == inference ]]; then
+  mode="agentgateway-$proxy_version"
+  if [[ "${CONFORMANCE_LWEPP_PATCH:-}" == 1 ]]; then
+    # The report says that the suite's endpoint picker was patched.
+    mode="$mode-lwepp-full-duplex-patch"
+  fi
   echo "== conformance: the upstream Inference Extension suite, report $report"
   (cd "$conf/inference" && go test -tags conformance -count=1 -timeout "${CONFORMANCE_TIMEOUT:-60m}" -v . -args \
     -gateway-class=agentgateway-jcp \
@@ -242,7 +260,7 @@ if [[ "$suite" == inference ]]; then
     -organization=agentgateway-jcp -project=agentgateway-jcp \
     -url=https://github.com/agentgateway-jcp/agentgateway-jcp \
     -version="$version" -contact=https://github.com/agentgateway-jcp/agentgateway-jcp/issues \
-    -mode="agentgateway-$proxy_version" \
+    -mode="$mode" \
     "$@") || status=$?
   echo "== conformance: suite exited with $status; logs in $kept_logs"
   exit $status
