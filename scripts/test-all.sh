@@ -13,8 +13,9 @@
 #     our controller and a real proxy also needs AGENTGATEWAY_BIN);
 #  5. only when AGENTGATEWAY_BIN names a locally built agentgateway v1.4.1:
 #     file mode end to end through the real proxy (basic, HTTPS, authorization,
-#     secured xDS, egress with TLS origination), and the upstream Gateway API
-#     conformance suite (profiles GATEWAY-HTTP, -GRPC, -TLS and -TCP).
+#     secured xDS, egress with TLS origination), the upstream Gateway API
+#     conformance suite (profiles GATEWAY-HTTP, -GRPC, -TLS and -TCP) and the
+#     Gateway API Inference Extension conformance suite (v1.6.0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +41,7 @@ scripts/chart-test.sh
 
 echo "== Conformance harness self-test (a real control plane; pods as processes when root)"
 bash conformance/scripts/install-node-deps.sh
+(cd conformance/node && go test -count=1 ./internal/...)
 (cd conformance && go test -count=1 -timeout 80m -v ./smoke/)
 
 if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
@@ -57,7 +59,14 @@ if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   CONFORMANCE_PROFILES=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP} \
     CONFORMANCE_REPORT=${CONFORMANCE_REPORT:-$(mktemp -d)/conformance-report.yaml} \
     conformance/scripts/run-suite.sh
+  echo "== Gateway API Inference Extension conformance suite (v1.6.0) with agentgateway at $AGENTGATEWAY_BIN"
+  # The suite's endpoint picker (lwepp v1.6.0) drops bodies streamed through
+  # it full-duplex, as agentgateway does; the patched build is the one whose
+  # results docs/conformance/README.md reports.
+  CONFORMANCE_LWEPP_PATCH=${CONFORMANCE_LWEPP_PATCH:-1} \
+    CONFORMANCE_REPORT=$(mktemp -d)/inference-report.yaml \
+    conformance/scripts/run-inference-suite.sh
 else
-  echo "== Gateway API conformance suite: SKIPPED, because AGENTGATEWAY_BIN is not set"
+  echo "== Gateway API and Inference Extension conformance suites: SKIPPED, because AGENTGATEWAY_BIN is not set"
   echo "   (it needs a locally built agentgateway v1.4.1)."
 fi

@@ -169,7 +169,7 @@ func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, e
 	if err != nil {
 		return nil, err
 	}
-	images := map[string]string{EchoBasicImage: tools.EchoBasic, CoreDNSImage: tools.CoreDNS}
+	images := map[string]string{EchoBasicImage: tools.EchoBasic, EchoBasicStagingImage: tools.EchoBasic, CoreDNSImage: tools.CoreDNS}
 	if extra := os.Getenv("AGJCP_IMAGE_MAP"); extra != "" {
 		for _, kv := range strings.Split(extra, ",") {
 			repo, prog, ok := strings.Cut(strings.TrimSpace(kv), "=")
@@ -185,6 +185,10 @@ func nodeConfig(ctx context.Context, binDir string) (*localcluster.NodeConfig, e
 // EchoBasicImage is the repository of the echo server image that the
 // conformance manifests use.
 const EchoBasicImage = "registry.k8s.io/gateway-api/echo-basic"
+
+// EchoBasicStagingImage is the same echo server under its staging
+// repository, which the Inference Extension's conformance manifests use.
+const EchoBasicStagingImage = "gcr.io/k8s-staging-gateway-api/echo-basic"
 
 // CoreDNSImage is the DNS server image of the suite's base manifests.
 const CoreDNSImage = "registry.k8s.io/coredns/coredns"

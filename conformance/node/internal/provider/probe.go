@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"time"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -107,6 +110,12 @@ func (p *Provider) probeOnce(ctx context.Context, pr *podRuntime, cr *containerR
 			return err
 		}
 		return conn.Close()
+	case probe.GRPC != nil:
+		service := ""
+		if probe.GRPC.Service != nil {
+			service = *probe.GRPC.Service
+		}
+		return grpcHealthCheck(ctx, net.JoinHostPort(host, strconv.Itoa(int(probe.GRPC.Port))), service)
 	case probe.Exec != nil && len(probe.Exec.Command) > 0:
 		// There is no image filesystem: the command runs from the host
 		// inside the pod's network namespace.
@@ -130,4 +139,23 @@ func resolvePort(port intstr.IntOrString, c corev1.Container) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("container %s has no port named %q", c.Name, port.StrVal)
+}
+
+// grpcHealthCheck asks the standard gRPC health service at addr about
+// service, in plaintext as the kubelet does (gRPC probes have no TLS), and
+// succeeds only for SERVING.
+func grpcHealthCheck(ctx context.Context, addr, service string) error {
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+	if err != nil {
+		return fmt.Errorf("gRPC health check of %q at %s: %w", service, addr, err)
+	}
+	if resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		return fmt.Errorf("gRPC health check of %q at %s: %s", service, addr, resp.GetStatus())
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package dev.agentgatewayjcp.translator.policy;
 
 import com.google.protobuf.ByteString;
+import dev.agentgatewayjcp.api.inference.InferencePool;
 import dev.agentgatewayjcp.api.resource.BackendPolicySpec;
 import dev.agentgatewayjcp.api.resource.Policy;
 import dev.agentgatewayjcp.api.resource.PolicyTarget;
@@ -31,7 +32,7 @@ import java.util.Objects;
 
 /**
  * BackendTlsPolicyTranslator turns one BackendTLSPolicy into agentgateway backend TLS Policies
- * (one per targeted Service) and its conditions.
+ * (one per targeted Service or InferencePool) and its conditions.
  *
  * <p>Where several policies target the same Service and section, the oldest wins (then the first
  * by name), and the others are Conflicted for it. A policy without any usable CA certificate
@@ -62,23 +63,42 @@ public final class BackendTlsPolicyTranslator {
         spec == null || spec.getTargetRefs() == null ? List.of() : spec.getTargetRefs();
     for (LocalPolicyTargetReferenceWithSectionName ref : refs) {
       String group = ref.getGroup() == null ? "" : ref.getGroup();
-      if (!group.isEmpty() || !"Service".equals(ref.getKind()) || ref.getName() == null) {
-        // Only Services are targets we implement; other kinds are left to other controllers.
+      if (ref.getName() == null) {
         continue;
       }
-      Service service = ctx.get(InputKind.SERVICE, ns, ref.getName()).orElse(null);
-      if (service == null) {
-        continue;
-      }
+      String hostname;
+      Service service = null;
       Integer port = null;
-      if (ref.getSectionName() != null) {
-        port = portNamed(service, ref.getSectionName());
-        if (port == null) {
-          missingSections.add(ref.getName() + "/" + ref.getSectionName());
+      if (group.isEmpty() && "Service".equals(ref.getKind())) {
+        service = ctx.get(InputKind.SERVICE, ns, ref.getName()).orElse(null);
+        if (service == null) {
           continue;
         }
+        if (ref.getSectionName() != null) {
+          port = portNamed(service, ref.getSectionName());
+          if (port == null) {
+            missingSections.add(ref.getName() + "/" + ref.getSectionName());
+            continue;
+          }
+        }
+        hostname = ctx.settings().serviceHostname(ref.getName(), ns);
+      } else if (InferencePool.GROUP.equals(group) && "InferencePool".equals(ref.getKind())) {
+        // TLS from the proxy to the pool's model servers: the policy goes on the pool's
+        // synthetic Service. Pool ports have no names, so a sectionName names nothing.
+        if (ctx.get(InputKind.INFERENCE_POOL, ns, ref.getName()).isEmpty()) {
+          continue;
+        }
+        hostname = ctx.settings().inferencePoolHostname(ref.getName(), ns);
+        if (ref.getSectionName() != null) {
+          missingSections.add(ref.getName() + "/" + ref.getSectionName());
+          // No Policy, but the Gateways using the pool still get the policy's status.
+          targets.add(new BackendTlsPolicyTranslation.Target(ns + "/" + hostname, null));
+          continue;
+        }
+      } else {
+        // Other kinds are targets we do not implement; they are left to other controllers.
+        continue;
       }
-      String hostname = ctx.settings().serviceHostname(ref.getName(), ns);
       String address = ns + "/" + hostname;
       BackendTLSPolicy winner = winner(ctx, policy, ref);
       if (winner != policy) {
@@ -87,7 +107,7 @@ public final class BackendTlsPolicyTranslator {
         targets.add(new BackendTlsPolicyTranslation.Target(address, null));
         continue;
       }
-      if (isExternalName(service)) {
+      if (service != null && isExternalName(service)) {
         // Routes inline the TLS settings into the Backend they send for an ExternalName
         // Service (see forExternalName); the policy only reports on the Gateways using it.
         targets.add(new BackendTlsPolicyTranslation.Target(address, null));
@@ -113,11 +133,11 @@ public final class BackendTlsPolicyTranslator {
     }
     if (!missingSections.isEmpty()) {
       conditions.set(
-          "Accepted", false, "TargetNotFound", "no Service port named " + String.join(", ", missingSections));
+          "Accepted", false, "TargetNotFound", "no port named " + String.join(", ", missingSections));
     }
     if (!lost.isEmpty()) {
       conditions.set(
-          "Accepted", false, "Conflicted", "an older policy targets the same Service: " + String.join(", ", lost));
+          "Accepted", false, "Conflicted", "an older policy has the same target: " + String.join(", ", lost));
     }
     return new BackendTlsPolicyTranslation(
         ObjectRef.of(policy), targets, conditions.toList(), ctx.settings().controllerName());
@@ -226,9 +246,10 @@ public final class BackendTlsPolicyTranslator {
         continue;
       }
       boolean same = false;
+      String targetGroup = target.getGroup() == null ? "" : target.getGroup();
       for (LocalPolicyTargetReferenceWithSectionName ref : other.getSpec().getTargetRefs()) {
         String group = ref.getGroup() == null ? "" : ref.getGroup();
-        if (group.isEmpty()
+        if (group.equals(targetGroup)
             && Objects.equals(ref.getKind(), target.getKind())
             && Objects.equals(ref.getName(), target.getName())
             && Objects.equals(ref.getSectionName(), target.getSectionName())) {
