@@ -60,6 +60,8 @@ public final class KubernetesControlPlane implements AutoCloseable {
    */
   private static final long QUIET_NANOS = Duration.ofMillis(10).toNanos();
   private static final long MAX_DELAY_NANOS = Duration.ofSeconds(1).toNanos();
+  /** Status writes in flight at once: enough to write thousands of route statuses after a start in seconds. */
+  private static final int STATUS_WRITERS = 4;
 
   /**
    * Settings of the Kubernetes mode.
@@ -158,7 +160,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
       throws IOException {
     this.client = client;
     this.options = options;
-    this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), Duration.ofMillis(10));
+    this.statusWriter = new KubernetesStatusWriter(client, store, settings.controllerName(), STATUS_WRITERS);
     this.policyEvents = new PolicyEventRecorder(client, store, statusWriter::isLeader, options.policyEventDelay(),
         java.time.Clock.systemUTC());
     StatusSink statuses = (changed, removed) -> {
@@ -213,6 +215,7 @@ public final class KubernetesControlPlane implements AutoCloseable {
   /** Starts informers, waits for them to sync, translates once, then serves. */
   public KubernetesControlPlane start(Duration syncTimeout) throws IOException, InterruptedException {
     store.setListener(this::onInputChange);
+    store.setUpsertObserver(statusWriter::onLiveChange);
     source.start();
     if (!source.awaitSynced(syncTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IOException("informers did not sync within " + syncTimeout);

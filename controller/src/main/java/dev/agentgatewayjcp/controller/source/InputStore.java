@@ -41,10 +41,21 @@ public final class InputStore {
     this.listener = listener;
   }
 
+  private volatile java.util.function.Consumer<ObjectRef> upsertObserver = ref -> {};
+
+  /**
+   * Sees every upsert, also those translation ignores; the status writer uses it to notice that
+   * someone else rewrote a status it owns entries in.
+   */
+  public void setUpsertObserver(java.util.function.Consumer<ObjectRef> observer) {
+    this.upsertObserver = observer;
+  }
+
   /** Adds or replaces an object. Returns true when translation must see the change. */
   public boolean upsert(HasMetadata object) {
     ObjectRef ref = ObjectRef.of(object);
     HasMetadata previous = objects.put(ref, object);
+    upsertObserver.accept(ref);
     if (previous != null && sameForTranslation(previous, object)) {
       return false;
     }

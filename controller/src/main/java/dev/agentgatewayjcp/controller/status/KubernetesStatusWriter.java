@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +35,11 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
   private final KubernetesClient client;
   private final InputStore store;
   private final String controllerName;
-  private final Duration minInterval;
+  private final java.util.Set<ObjectRef> inFlight = new java.util.HashSet<>();
   private final Map<ObjectRef, Optional<KubernetesResource>> desired = new ConcurrentHashMap<>();
   private final Map<ObjectRef, Integer> attempts = new ConcurrentHashMap<>();
   private final LinkedHashSet<ObjectRef> queue = new LinkedHashSet<>();
-  private final Thread worker;
+  private final java.util.List<Thread> workers = new java.util.ArrayList<>();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong unchanged = new AtomicLong();
   private volatile boolean leader;
@@ -63,6 +62,17 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     }
   }
 
+  /**
+   * Re-checks an object whose live copy changed, when we have a status for it: another writer may
+   * have replaced the status without our entries, and nothing on our side would change to bring
+   * them back.
+   */
+  public void onLiveChange(ObjectRef ref) {
+    if (desired.containsKey(ref)) {
+      refresh(ref);
+    }
+  }
+
   /** Kinds whose status we never write. */
   public static final Set<String> ISTIO_KINDS = Set.of("AuthorizationPolicy", "RequestAuthentication", "FetchedJwks");
 
@@ -78,15 +88,21 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
   private volatile java.util.function.Function<String, Optional<Class<? extends HasMetadata>>> servedTypes =
       kind -> Optional.empty();
 
+  /**
+   * @param workers how many statuses are written at once; each write is a PUT whose round trip
+   *     dominates, so a few in parallel drain a start-up backlog of thousands of routes quickly
+   */
   public KubernetesStatusWriter(
-      KubernetesClient client, InputStore store, String controllerName, Duration minInterval) {
+      KubernetesClient client, InputStore store, String controllerName, int workers) {
     this.client = client;
     this.store = store;
     this.controllerName = controllerName;
-    this.minInterval = minInterval;
-    this.worker = new Thread(this::work, "status-writer");
-    this.worker.setDaemon(true);
-    this.worker.start();
+    for (int i = 0; i < Math.max(1, workers); i++) {
+      Thread worker = new Thread(this::work, "status-writer-" + i);
+      worker.setDaemon(true);
+      this.workers.add(worker);
+      worker.start();
+    }
   }
 
   @Override
@@ -138,7 +154,8 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
     while (running) {
       ObjectRef next;
       synchronized (queue) {
-        while (running && (queue.isEmpty() || !leader)) {
+        next = null;
+        while (running && (next = takeable()) == null) {
           try {
             queue.wait(500);
           } catch (InterruptedException e) {
@@ -148,8 +165,8 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
         if (!running) {
           return;
         }
-        next = queue.iterator().next();
         queue.remove(next);
+        inFlight.add(next);
       }
       boolean retry;
       try {
@@ -162,14 +179,31 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
         int attempt = attempts.merge(next, 1, Integer::sum);
         long backoff = Math.min(30_000, 50L << Math.min(attempt, 9));
         sleep(backoff);
-        synchronized (queue) {
-          queue.add(next);
-        }
       } else {
         attempts.remove(next);
       }
-      sleep(minInterval.toMillis());
+      synchronized (queue) {
+        inFlight.remove(next);
+        if (retry) {
+          queue.add(next);
+        }
+        // Another worker may be waiting for this object to be free again.
+        queue.notifyAll();
+      }
     }
+  }
+
+  /** The oldest queued object no other worker is writing, or null; callers hold the queue lock. */
+  private ObjectRef takeable() {
+    if (!leader) {
+      return null;
+    }
+    for (ObjectRef ref : queue) {
+      if (!inFlight.contains(ref)) {
+        return ref;
+      }
+    }
+    return null;
   }
 
   /** Writes one object's status if needed; returns true when it must be retried. */
@@ -241,6 +275,6 @@ public final class KubernetesStatusWriter implements StatusSink, AutoCloseable {
   @Override
   public void close() {
     running = false;
-    worker.interrupt();
+    workers.forEach(Thread::interrupt);
   }
 }
