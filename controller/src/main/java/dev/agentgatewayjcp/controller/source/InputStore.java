@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * InputStore holds the latest version of every input object, whichever source delivered it, and
  * counts the changes that matter for translation.
  *
- * <p>An update that changes only the resourceVersion or managedFields (for example a status write
- * by someone else that did not touch what we read, or a resync) is not a change.
+ * <p>An update that changes only the resourceVersion, managedFields or, for kinds whose status
+ * the translator does not read, the status (our own status writes coming back, another
+ * controller's, a resync) is not a change.
  */
 public final class InputStore {
 
@@ -136,11 +137,21 @@ public final class InputStore {
     return withoutBookkeeping(JSON.valueToTree(a)).equals(withoutBookkeeping(JSON.valueToTree(b)));
   }
 
+  /**
+   * Kinds whose status the translator reads (a Pod's IPs and readiness, a Service's load-balancer
+   * ingress). Every other kind's status is output, mostly ours: a status write coming back
+   * through the watch must not cost a translation.
+   */
+  private static final java.util.Set<String> STATUS_IS_INPUT = java.util.Set.of("Pod", "Service");
+
   private static JsonNode withoutBookkeeping(JsonNode tree) {
     JsonNode metadata = tree.path("metadata");
     if (metadata instanceof ObjectNode m) {
       m.remove("resourceVersion");
       m.remove("managedFields");
+    }
+    if (tree instanceof ObjectNode o && !STATUS_IS_INPUT.contains(tree.path("kind").asText())) {
+      o.remove("status");
     }
     return tree;
   }

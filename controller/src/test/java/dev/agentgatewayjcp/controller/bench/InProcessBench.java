@@ -126,6 +126,8 @@ final class InProcessBench {
     java.util.Random random = new java.util.Random(3);
     double[] ms = new double[changes];
     Meter.Reading start = null;
+    long translationCpuBefore = 0;
+    long gcMillisBefore = 0;
     long statusBefore = 0;
     long bytesBefore = 0;
     // As many warm-up changes as measured ones (at least 200): with only 200, the window still paid
@@ -133,6 +135,8 @@ final class InProcessBench {
     for (int i = -Math.max(200, changes); i < changes; i++) {
       if (i == 0) {
         loaded.controller.settle();
+        translationCpuBefore = threadCpuNanos("translation");
+        gcMillisBefore = gcMillis();
         start = meter.read();
         statusBefore = loaded.controller.statusChanges.get();
         bytesBefore = fleet.bytesReceived();
@@ -151,6 +155,10 @@ final class InProcessBench {
     }
     loaded.controller.settle();
     Meter.Reading window = meter.read().minus(start);
+    // Split the CPU per change into the engine's own thread and garbage collection, the two
+    // parts that behave differently as the route count grows.
+    double translationMsPerChange = (threadCpuNanos("translation") - translationCpuBefore) / 1e6 / changes;
+    double gcMsPerChange = (gcMillis() - gcMillisBefore) / (double) changes;
     long bytesPerProxyPerChange = (fleet.bytesReceived() - bytesBefore) / ((long) changes * proxies);
     double statusPerChange = (loaded.controller.statusChanges.get() - statusBefore) / (double) changes;
     Arrays.sort(ms);
@@ -162,10 +170,26 @@ final class InProcessBench {
         initialBytesPerProxy / 1024.0,
         Results.percentile(ms, 50), Results.percentile(ms, 99),
         window.cpuNanos() / 1e6 / changes, window.allocatedBytes() / 1024.0 / changes,
-        bytesPerProxyPerChange, statusPerChange, Meter.loadAverage());
+        bytesPerProxyPerChange, statusPerChange, translationMsPerChange, gcMsPerChange, Meter.loadAverage());
     fleet.close();
     loaded.close();
     churn.close();
+  }
+
+  private static long threadCpuNanos(String name) {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+      }
+    }
+    return total;
+  }
+
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
   }
 
   /** Steady churn at several rates: CPU, allocation, status changes and bytes per change. */
