@@ -27,6 +27,10 @@ import java.util.Map;
  * @param listenerSets one draft per ListenerSet naming the Gateway, in attachment order
  * @param backendClientCertificate the certificate and key its proxies present to TLS backends
  *     ({@code spec.tls.backend.clientCertificateRef}), or null
+ * @param listenersByOwner {@code listeners} grouped by the ListenerSet that declares them (the
+ *     null key: the Gateway's own), in spec order; derived, so that resolving a route's parent
+ *     does not scan thousands of ListenerSet listeners
+ * @param listenerSetsByRef {@code listenerSets} by ListenerSet; derived likewise
  */
 public record GatewayTranslation(
     GatewayKey gateway,
@@ -36,7 +40,45 @@ public record GatewayTranslation(
     List<GatewayStatusAddress> addresses,
     List<ListenerStatusDraft> listenerStatuses,
     List<ListenerSetDraft> listenerSets,
-    CertificateResolver.Resolved backendClientCertificate) {
+    CertificateResolver.Resolved backendClientCertificate,
+    Map<ObjectRef, List<ListenerInfo>> listenersByOwner,
+    Map<ObjectRef, ListenerSetDraft> listenerSetsByRef) {
+
+  /** A translation whose indexes are derived from its lists. */
+  public GatewayTranslation(
+      GatewayKey gateway,
+      List<XdsResource> resources,
+      List<ListenerInfo> listeners,
+      List<Condition> conditions,
+      List<GatewayStatusAddress> addresses,
+      List<ListenerStatusDraft> listenerStatuses,
+      List<ListenerSetDraft> listenerSets,
+      CertificateResolver.Resolved backendClientCertificate) {
+    this(gateway, resources, listeners, conditions, addresses, listenerStatuses, listenerSets,
+        backendClientCertificate, byOwner(listeners), byRef(listenerSets));
+  }
+
+  private static Map<ObjectRef, List<ListenerInfo>> byOwner(List<ListenerInfo> listeners) {
+    Map<ObjectRef, List<ListenerInfo>> out = new java.util.HashMap<>();
+    for (ListenerInfo l : listeners) {
+      out.computeIfAbsent(l.listenerSet(), k -> new ArrayList<>()).add(l);
+    }
+    out.replaceAll((k, v) -> List.copyOf(v));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static Map<ObjectRef, ListenerSetDraft> byRef(List<ListenerSetDraft> listenerSets) {
+    Map<ObjectRef, ListenerSetDraft> out = new java.util.HashMap<>();
+    for (ListenerSetDraft ls : listenerSets) {
+      out.putIfAbsent(ls.listenerSet(), ls);
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** The listeners a ListenerSet declares (null: the Gateway's own), in spec order. */
+  public List<ListenerInfo> listenersOf(ObjectRef listenerSet) {
+    return listenersByOwner.getOrDefault(listenerSet, List.of());
+  }
 
   /**
    * ListenerSetDraft is the status of one ListenerSet naming the Gateway, without route counts.
@@ -100,12 +142,8 @@ public record GatewayTranslation(
 
   /** Whether a ListenerSet's listeners are part of this Gateway (it is admitted). */
   public boolean attaches(ObjectRef listenerSet) {
-    for (ListenerSetDraft ls : listenerSets) {
-      if (ls.listenerSet().equals(listenerSet)) {
-        return !ls.listeners().isEmpty() || ls.attached();
-      }
-    }
-    return false;
+    ListenerSetDraft ls = listenerSetsByRef.get(listenerSet);
+    return ls != null && (!ls.listeners().isEmpty() || ls.attached());
   }
 
   /** The full Gateway status, given the number of routes attached to each listener by name. */

@@ -98,8 +98,7 @@ public final class ParentResolver {
       RouteClaims.View claims,
       RouteClaims.Claim self) {
     // A Gateway parent means the Gateway's own listeners only; a ListenerSet parent, its own.
-    List<ListenerInfo> owned =
-        gateway.listeners().stream().filter(l -> java.util.Objects.equals(l.listenerSet(), listenerSet)).toList();
+    List<ListenerInfo> owned = gateway.listenersOf(listenerSet);
     List<ListenerInfo> accepted = new ArrayList<>();
     int bestRank = Integer.MAX_VALUE;
     List<String> messages = new ArrayList<>();
