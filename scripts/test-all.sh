@@ -59,12 +59,8 @@ if [[ -n "${AGENTGATEWAY_BIN:-}" ]]; then
   CONFORMANCE_PROFILES=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP} \
     CONFORMANCE_REPORT=${CONFORMANCE_REPORT:-$(mktemp -d)/conformance-report.yaml} \
     conformance/scripts/run-suite.sh
-  echo "== Gateway API Inference Extension conformance suite (v1.6.0) with agentgateway at $AGENTGATEWAY_BIN"
-  # The suite's endpoint picker (lwepp v1.6.0) drops bodies streamed through
-  # it full-duplex, as agentgateway does; the patched build is the one whose
-  # results docs/conformance/README.md reports.
-  CONFORMANCE_LWEPP_PATCH=${CONFORMANCE_LWEPP_PATCH:-1} \
-    CONFORMANCE_REPORT=$(mktemp -d)/inference-report.yaml \
+  echo "== Gateway API Inference Extension conformance suite (v1.5.0, endpoint picker as released) with agentgateway at $AGENTGATEWAY_BIN"
+  CONFORMANCE_REPORT=$(mktemp -d)/inference-report.yaml \
     conformance/scripts/run-inference-suite.sh
 else
   echo "== Gateway API and Inference Extension conformance suites: SKIPPED, because AGENTGATEWAY_BIN is not set"

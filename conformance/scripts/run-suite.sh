@@ -11,20 +11,21 @@
 #
 # With CONFORMANCE_SUITE=inference (what run-inference-suite.sh sets) it runs
 # the Gateway API Inference Extension suite instead (module
-# conformance/inference): it installs the Gateway API CRDs of the version that
-# suite is built with (v1.6.1) and the InferencePool CRDs before the
-# controller starts, and maps the endpoint picker image (lwepp) to a binary
-# built from the inference extension's Go module.
+# conformance/inference) at CONFORMANCE_GIE_VERSION: it installs the Gateway
+# API CRDs of the version that suite is built with and the Inference Extension
+# CRDs before the controller starts, and maps the suite's endpoint picker image
+# to a binary built, unmodified, from the same Inference Extension release.
 #
 # Environment:
 #   CONFORMANCE_SUITE       gateway (default) or inference
-#   CONFORMANCE_LWEPP_PATCH=1  inference only: build the suite's endpoint picker
-#                           with conformance/inference/lwepp-full-duplex.patch
+#   CONFORMANCE_GIE_VERSION inference only: v1.5.0 (default; module file
+#                           conformance/inference/go.mod, endpoint picker epp) or
+#                           v1.6.0 (gie-v1.6.0.mod, endpoint picker lwepp)
 #   AGENTGATEWAY_BIN        agentgateway v1.4.1 binary (required; without it the
 #                           run is skipped and the script exits 0)
 #   CONFORMANCE_REPORT      report YAML to write (default:
 #                           docs/conformance/experimental-v1.6.3-default-report.yaml,
-#                           or docs/conformance/inference-v1.6.0-report.yaml)
+#                           or docs/conformance/inference-<CONFORMANCE_GIE_VERSION>-report.yaml)
 #   CONFORMANCE_PROFILES    default GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP
 #                           (the inference suite has one profile, Gateway)
 #   CONFORMANCE_TIMEOUT     go test timeout (default 100m)
@@ -85,7 +86,18 @@ fi
 suite=${CONFORMANCE_SUITE:-gateway}
 case "$suite" in
   gateway) report=${CONFORMANCE_REPORT:-$repo/docs/conformance/experimental-v1.6.3-default-report.yaml} ;;
-  inference) report=${CONFORMANCE_REPORT:-$repo/docs/conformance/inference-v1.6.0-report.yaml} ;;
+  inference)
+    gie_version=${CONFORMANCE_GIE_VERSION:-v1.5.0}
+    # One module file per suite release (see conformance/inference/doc.go);
+    # every go command on conformance/inference gets it. The picker is the
+    # image the release's base manifests deploy, built from that release.
+    case "$gie_version" in
+      v1.5.0) gie_modfile=go.mod picker=epp ;;
+      v1.6.0) gie_modfile=gie-v1.6.0.mod picker=lwepp ;;
+      *) echo "conformance: CONFORMANCE_GIE_VERSION must be v1.5.0 or v1.6.0, not $gie_version" >&2; exit 1 ;;
+    esac
+    gie_go() { (cd "$conf/inference" && go "$1" -modfile="$gie_modfile" "${@:2}"); }
+    report=${CONFORMANCE_REPORT:-$repo/docs/conformance/inference-$gie_version-report.yaml} ;;
   *) echo "conformance: CONFORMANCE_SUITE must be gateway or inference, not $suite" >&2; exit 1 ;;
 esac
 profiles=${CONFORMANCE_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP}
@@ -110,30 +122,13 @@ if [[ "${CONFORMANCE_KEEP:-}" != 1 ]]; then
 fi
 
 if [[ "$suite" == inference ]]; then
-  # The suite's endpoint picker: the inference extension's lightweight EPP,
-  # at the version conformance/inference/go.mod requires.
-  lwepp_bin="${XDG_CACHE_HOME:-$HOME/.cache}/agentgateway-jcp/lwepp"
-  mkdir -p "$(dirname "$lwepp_bin")"
-  if [[ "${CONFORMANCE_LWEPP_PATCH:-}" == 1 ]]; then
-    # lwepp v1.6.0 answers body chunks without a streamed body mutation, so
-    # a proxy that streams bodies through the picker full-duplex (agentgateway
-    # does for InferencePools) forwards no body at all; fixed upstream after
-    # v1.6.0. This builds lwepp with our small patch for that (see
-    # conformance/inference/lwepp-full-duplex.patch and docs/conformance/README.md).
-    echo "== conformance: building the endpoint picker (lwepp) with lwepp-full-duplex.patch"
-    patch_dir=$(mktemp -d)
-    cp -r "$(cd "$conf/inference" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api-inference-extension)" "$patch_dir/gie"
-    chmod -R u+w "$patch_dir/gie"
-    (cd "$patch_dir/gie" && patch -s -p1 <"$conf/inference/lwepp-full-duplex.patch")
-    cp "$conf/inference/go.mod" "$conf/inference/go.sum" "$patch_dir/"
-    (cd "$patch_dir" && go mod edit -replace "sigs.k8s.io/gateway-api-inference-extension=$patch_dir/gie")
-    (cd "$conf/inference" && go build -modfile="$patch_dir/go.mod" -o "$lwepp_bin" sigs.k8s.io/gateway-api-inference-extension/cmd/lwepp)
-    rm -rf "$patch_dir"
-  else
-    echo "== conformance: building the endpoint picker (lwepp) from the inference extension module"
-    (cd "$conf/inference" && go build -o "$lwepp_bin" sigs.k8s.io/gateway-api-inference-extension/cmd/lwepp)
-  fi
-  export AGJCP_IMAGE_MAP="registry.k8s.io/gateway-api-inference-extension/lwepp=$lwepp_bin${AGJCP_IMAGE_MAP:+,$AGJCP_IMAGE_MAP}"
+  # The suite's endpoint picker, as released: the command of the Inference
+  # Extension module at the version the module file requires.
+  picker_bin="${XDG_CACHE_HOME:-$HOME/.cache}/agentgateway-jcp/$picker-$gie_version"
+  mkdir -p "$(dirname "$picker_bin")"
+  echo "== conformance: building the endpoint picker ($picker) from the Inference Extension module $gie_version"
+  gie_go build -o "$picker_bin" "sigs.k8s.io/gateway-api-inference-extension/cmd/$picker"
+  export AGJCP_IMAGE_MAP="registry.k8s.io/gateway-api-inference-extension/$picker=$picker_bin${AGJCP_IMAGE_MAP:+,$AGJCP_IMAGE_MAP}"
 fi
 
 echo "== conformance: cluster with the virtual-kubelet node ($run_dir)"
@@ -141,10 +136,10 @@ export AGJCP_IMAGE_MAP="$proxy_image=$AGENTGATEWAY_BIN${AGJCP_IMAGE_MAP:+,$AGJCP
 export KUBECONFIG
 if [[ "$suite" == inference ]]; then
   # The Gateway API CRDs of the version the inference suite is built with
-  # (conformance/inference/go.mod): it refuses CRDs of another version.
+  # (its module file): it refuses CRDs of another version.
   KUBECONFIG=$(cd "$conf" && go run ./cmd/devcluster up -node -crds none)
   kubectl="$(cd "$conf" && go run ./cmd/devcluster bindir)/kubectl"
-  gw_dir=$(cd "$conf/inference" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)
+  gw_dir=$(gie_go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)
   echo "== conformance: Gateway API CRDs $(basename "$gw_dir") (experimental) for the inference suite"
   gw_crds=$("$kubectl" apply --server-side --force-conflicts -k "$gw_dir/config/crd/experimental" -o name | grep customresourcedefinition)
   # shellcheck disable=SC2086
@@ -157,10 +152,12 @@ fi
 if [[ "$suite" == inference ]]; then
   # Before the controller starts: it turns the InferencePool feature on only
   # when the cluster serves the CRD at startup.
-  gie_dir=$(cd "$conf/inference" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api-inference-extension)
-  "$kubectl" apply --server-side -f "$gie_dir/config/crd/bases/" >/dev/null
-  "$kubectl" wait --for=condition=Established --timeout=60s \
-    crd/inferencepools.inference.networking.k8s.io crd/inferencepoolimports.inference.networking.x-k8s.io >/dev/null
+  # The full picker (v1.5.0) also watches InferenceObjectives and
+  # InferenceModelRewrites, so every CRD of the release is installed.
+  gie_dir=$(gie_go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api-inference-extension)
+  gie_crds=$("$kubectl" apply --server-side -f "$gie_dir/config/crd/bases/" -o name)
+  # shellcheck disable=SC2086
+  "$kubectl" wait --for=condition=Established --timeout=60s $gie_crds >/dev/null
 fi
 
 # Our GatewayClass and an identity for the controller. The controller gets a
@@ -248,20 +245,15 @@ mkdir -p "$(dirname "$report")"
 status=0
 proxy_version=$("$AGENTGATEWAY_BIN" --version 2>/dev/null | sed -n 's/.*"version": "\(.*\)".*/\1/p')
 if [[ "$suite" == inference ]]; then
-  mode="agentgateway-$proxy_version"
-  if [[ "${CONFORMANCE_LWEPP_PATCH:-}" == 1 ]]; then
-    # The report says that the suite's endpoint picker was patched.
-    mode="$mode-lwepp-full-duplex-patch"
-  fi
-  echo "== conformance: the upstream Inference Extension suite, report $report"
-  (cd "$conf/inference" && go test -tags conformance -count=1 -timeout "${CONFORMANCE_TIMEOUT:-60m}" -v . -args \
+  echo "== conformance: the upstream Inference Extension suite $gie_version, report $report"
+  gie_go test -tags conformance -count=1 -timeout "${CONFORMANCE_TIMEOUT:-60m}" -v . -args \
     -gateway-class=agentgateway-jcp \
     -report-output="$report" \
     -organization=agentgateway-jcp -project=agentgateway-jcp \
     -url=https://github.com/agentgateway-jcp/agentgateway-jcp \
     -version="$version" -contact=https://github.com/agentgateway-jcp/agentgateway-jcp/issues \
-    -mode="$mode" \
-    "$@") || status=$?
+    -mode="agentgateway-$proxy_version" \
+    "$@" || status=$?
   echo "== conformance: suite exited with $status; logs in $kept_logs"
   exit $status
 fi
