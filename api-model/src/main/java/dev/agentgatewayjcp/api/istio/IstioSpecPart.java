@@ -1,47 +1,11 @@
 package dev.agentgatewayjcp.api.istio;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
+import dev.agentgatewayjcp.api.extension.ModelPart;
 
 /**
- * IstioSpecPart is the base of every part of an Istio security spec: it keeps the fields our model
- * does not declare, so that a policy using them is rejected rather than half applied, and gives
- * value equality through the JSON form.
+ * IstioSpecPart is the base of every part of an Istio security spec: a {@link ModelPart} whose
+ * unknown fields make the translator reject a policy rather than apply half of it.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public abstract class IstioSpecPart {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final Map<String, Object> unknownFields = new TreeMap<>();
-
-  /** Fields present in the input that this model does not declare, by JSON name. */
-  @JsonAnyGetter
-  @JsonIgnore
-  public Map<String, Object> getUnknownFields() {
-    return unknownFields;
-  }
-
-  @JsonAnySetter
-  public void setUnknownField(String name, Object value) {
-    unknownFields.put(name, value);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o != null
-        && o.getClass() == getClass()
-        && JSON.valueToTree(this).equals(JSON.valueToTree(o));
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(getClass(), JSON.valueToTree(this));
-  }
-}
+public abstract class IstioSpecPart extends ModelPart {}

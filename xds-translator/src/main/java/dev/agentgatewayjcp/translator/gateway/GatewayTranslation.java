@@ -17,34 +17,35 @@ import java.util.Map;
 /**
  * GatewayTranslation is the result of translating one Gateway: its Bind and Listener resources,
  * the listeners routes may attach to, and its status and its ListenerSets' up to the route counts.
- *
- * @param gateway the Gateway
- * @param resources Bind and Listener resources, sorted by xDS name
- * @param listeners listeners that survived conflict detection, in spec order
- * @param conditions the Gateway's own conditions
- * @param addresses the Gateway's status addresses
- * @param listenerStatuses one draft per spec listener, in spec order
- * @param listenerSets one draft per ListenerSet naming the Gateway, in attachment order
- * @param backendClientCertificate the certificate and key its proxies present to TLS backends
- *     ({@code spec.tls.backend.clientCertificateRef}), or null
- * @param listenersByOwner {@code listeners} grouped by the ListenerSet that declares them (the
- *     null key: the Gateway's own), in spec order; derived, so that resolving a route's parent
- *     does not scan thousands of ListenerSet listeners
- * @param listenerSetsByRef {@code listenerSets} by ListenerSet; derived likewise
  */
-public record GatewayTranslation(
-    GatewayKey gateway,
-    List<XdsResource> resources,
-    List<ListenerInfo> listeners,
-    List<Condition> conditions,
-    List<GatewayStatusAddress> addresses,
-    List<ListenerStatusDraft> listenerStatuses,
-    List<ListenerSetDraft> listenerSets,
-    CertificateResolver.Resolved backendClientCertificate,
-    Map<ObjectRef, List<ListenerInfo>> listenersByOwner,
-    Map<ObjectRef, ListenerSetDraft> listenerSetsByRef) {
+public final class GatewayTranslation {
 
-  /** A translation whose indexes are derived from its lists. */
+  private final GatewayKey gateway;
+  private final List<XdsResource> resources;
+  private final List<ListenerInfo> listeners;
+  private final List<Condition> conditions;
+  private final List<GatewayStatusAddress> addresses;
+  private final List<ListenerStatusDraft> listenerStatuses;
+  private final List<ListenerSetDraft> listenerSets;
+  private final CertificateResolver.Resolved backendClientCertificate;
+  // Derived from the lists above and left out of equality: resolving a route's parent looks up
+  // its ListenerSet's listeners instead of scanning thousands of them.
+  private final Map<ObjectRef, List<ListenerInfo>> listenersByOwner;
+  private final Map<ObjectRef, ListenerSetDraft> listenerSetsByRef;
+
+  /**
+   * A Gateway's translation.
+   *
+   * @param gateway the Gateway
+   * @param resources Bind and Listener resources, sorted by xDS name
+   * @param listeners listeners that survived conflict detection, in spec order
+   * @param conditions the Gateway's own conditions
+   * @param addresses the Gateway's status addresses
+   * @param listenerStatuses one draft per spec listener, in spec order
+   * @param listenerSets one draft per ListenerSet naming the Gateway, in attachment order
+   * @param backendClientCertificate the certificate and key its proxies present to TLS backends
+   *     ({@code spec.tls.backend.clientCertificateRef}), or null
+   */
   public GatewayTranslation(
       GatewayKey gateway,
       List<XdsResource> resources,
@@ -54,8 +55,72 @@ public record GatewayTranslation(
       List<ListenerStatusDraft> listenerStatuses,
       List<ListenerSetDraft> listenerSets,
       CertificateResolver.Resolved backendClientCertificate) {
-    this(gateway, resources, listeners, conditions, addresses, listenerStatuses, listenerSets,
-        backendClientCertificate, byOwner(listeners), byRef(listenerSets));
+    this.gateway = gateway;
+    this.resources = List.copyOf(resources);
+    this.listeners = List.copyOf(listeners);
+    this.conditions = List.copyOf(conditions);
+    this.addresses = List.copyOf(addresses);
+    this.listenerStatuses = List.copyOf(listenerStatuses);
+    this.listenerSets = List.copyOf(listenerSets);
+    this.backendClientCertificate = backendClientCertificate;
+    this.listenersByOwner = byOwner(this.listeners);
+    this.listenerSetsByRef = byRef(this.listenerSets);
+  }
+
+  public GatewayKey gateway() {
+    return gateway;
+  }
+
+  public List<XdsResource> resources() {
+    return resources;
+  }
+
+  public List<ListenerInfo> listeners() {
+    return listeners;
+  }
+
+  public List<Condition> conditions() {
+    return conditions;
+  }
+
+  public List<GatewayStatusAddress> addresses() {
+    return addresses;
+  }
+
+  public List<ListenerStatusDraft> listenerStatuses() {
+    return listenerStatuses;
+  }
+
+  public List<ListenerSetDraft> listenerSets() {
+    return listenerSets;
+  }
+
+  public CertificateResolver.Resolved backendClientCertificate() {
+    return backendClientCertificate;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GatewayTranslation t
+        && gateway.equals(t.gateway)
+        && resources.equals(t.resources)
+        && listeners.equals(t.listeners)
+        && conditions.equals(t.conditions)
+        && addresses.equals(t.addresses)
+        && listenerStatuses.equals(t.listenerStatuses)
+        && listenerSets.equals(t.listenerSets)
+        && java.util.Objects.equals(backendClientCertificate, t.backendClientCertificate);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(gateway, resources, listeners, conditions, addresses, listenerStatuses,
+        listenerSets, backendClientCertificate);
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayTranslation[" + gateway + ", " + resources.size() + " resources, " + listeners.size() + " listeners]";
   }
 
   private static Map<ObjectRef, List<ListenerInfo>> byOwner(List<ListenerInfo> listeners) {
@@ -64,7 +129,7 @@ public record GatewayTranslation(
       out.computeIfAbsent(l.listenerSet(), k -> new ArrayList<>()).add(l);
     }
     out.replaceAll((k, v) -> List.copyOf(v));
-    return java.util.Collections.unmodifiableMap(out);
+    return out;
   }
 
   private static Map<ObjectRef, ListenerSetDraft> byRef(List<ListenerSetDraft> listenerSets) {
@@ -72,7 +137,7 @@ public record GatewayTranslation(
     for (ListenerSetDraft ls : listenerSets) {
       out.putIfAbsent(ls.listenerSet(), ls);
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return out;
   }
 
   /** The listeners a ListenerSet declares (null: the Gateway's own), in spec order. */
@@ -129,15 +194,6 @@ public record GatewayTranslation(
       supportedKinds = List.copyOf(supportedKinds);
       conditions = List.copyOf(conditions);
     }
-  }
-
-  public GatewayTranslation {
-    resources = List.copyOf(resources);
-    listeners = List.copyOf(listeners);
-    conditions = List.copyOf(conditions);
-    addresses = List.copyOf(addresses);
-    listenerStatuses = List.copyOf(listenerStatuses);
-    listenerSets = List.copyOf(listenerSets);
   }
 
   /** Whether a ListenerSet's listeners are part of this Gateway (it is admitted). */
